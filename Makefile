@@ -1,0 +1,55 @@
+# The book's two commands (see README): `make book` and `make test`.
+# Each sets itself up: a virtual environment with requirements.txt and the helpers package,
+# and Fashion-MNIST (Debian's package where apt is available, else torchvision's download).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/q*.py))
+JB_FLAGS := -W -n --keep-going
+
+.PHONY: all setup data book test unit notebooks sync-check book-strict execute sync clean
+
+all: book
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+setup: $(STAMP)
+
+# Fashion-MNIST: Debian's dataset-fashion-mnist when apt is there, then verify (helpers.data).
+data: setup
+	@if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq dataset-fashion-mnist >/dev/null \
+	  || echo "apt could not install dataset-fashion-mnist; falling back to torchvision's download"; \
+	fi
+	$(BIN)/python -m helpers.data
+
+# The HTML book from the stored outputs (execution is off in _config.yml), warnings as errors.
+book: data
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@echo "Book built: _build/html/index.html"
+
+# All tests: helpers' unit tests, every notebook re-executed in fast mode (nbval),
+# the Jupytext pairs in sync, and the strict book build.
+test: data
+	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg notebooks
+	$(MAKE) --no-print-directory book
+
+# Re-execute every notebook in full mode and store the outputs (the .py is the source).
+execute: data
+	$(BIN)/python tools/execute.py --fast-timing $(NOTEBOOKS)
+
+# After editing a .py: update its .ipynb twin (keeps the stored outputs of unchanged cells).
+sync: setup
+	$(BIN)/jupytext --sync $(NOTEBOOKS)
+
+clean:
+	rm -rf _build
