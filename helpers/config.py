@@ -35,10 +35,10 @@ _SETTINGS: dict[str, dict[str, tuple[Any, Any]]] = {
         "cv_folds": (5, 3),
     },
     "q2": {
-        "resamples": (200, 20),  # training sets drawn for the bias-variance estimate
+        "resamples": (200, 10),  # training sets drawn for the bias-variance estimate
         "n_train": (200, 200),
         "n_test": (500, 100),
-        "noise_features": ((0, 10, 25, 50, 100, 200), (0, 25, 100)),
+        "noise_features": ((0, 10, 25, 50, 75, 90, 110, 150, 200), (0, 25, 90)),
         "cv_folds": (5, 3),
     },
     "q3": {
