@@ -222,6 +222,7 @@ def fit(
     restore_best: str | None = None,
     patience: int | None = None,
     precision: str = "float32",
+    scheduler: Any = None,
     progress: bool | None = None,
     label: str = "",
 ) -> History:
@@ -239,6 +240,8 @@ def fit(
       epochs without improvement (early stopping).
     * ``precision``: ``"float32"`` (default), ``"bfloat16"``, ``"float16"`` (CUDA, with a
       gradient scaler) or ``"auto"`` (see :func:`resolve_precision`).
+    * ``scheduler``: a learning-rate scheduler (``torch.optim.lr_scheduler``), stepped once
+      at the end of every epoch.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -255,6 +258,8 @@ def fit(
         raise ValueError("restore_best and patience need validation data (val)")
     if patience is not None:
         _positive_int("patience", patience)
+    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
+        raise TypeError(f"scheduler must have a step() method, got {type(scheduler).__name__}")
     loss_fn = loss_fn if loss_fn is not None else F.cross_entropy
     device = _model_device(model)
     dtype = resolve_precision(precision, device)
@@ -297,6 +302,8 @@ def fit(
             loss_sum += loss.item() * len(idx)
             h, k = _correct(logits.detach(), batch[1])
             hits, seen = hits + h, seen + k
+        if scheduler is not None:
+            scheduler.step()
         if eval_train:
             train_loss, train_acc = evaluate(model, train[0], train[1], precision=precision)
         else:
@@ -333,13 +340,20 @@ def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def mlp(sizes: Sequence[int], dropout: float = 0.0) -> nn.Sequential:
+def mlp(sizes: Sequence[int], dropout: float = 0.0, init: str = "default") -> nn.Sequential:
     """Flatten, then Linear-ReLU(-Dropout) blocks for ``sizes`` (e.g. ``[784, 512, 10]``),
-    with a plain Linear output layer (logits)."""
+    with a plain Linear output layer (logits).
+
+    ``init="kaiming"`` draws the weights from He et al.'s normal initialization for ReLU
+    (variance 2 / fan_in) with zero biases, which lets deep ReLU stacks train quickly with SGD;
+    ``"default"`` keeps PyTorch's ``nn.Linear`` initialization.
+    """
     if len(sizes) < 2 or not all(isinstance(s, int) and s > 0 for s in sizes):
         raise ValueError(f"sizes must be at least two positive ints, got {list(sizes)}")
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+    if init not in ("default", "kaiming"):
+        raise ValueError(f"init must be 'default' or 'kaiming', got {init!r}")
     layers: list[nn.Module] = [nn.Flatten()]
     for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(nn.Linear(a, b))
@@ -347,4 +361,10 @@ def mlp(sizes: Sequence[int], dropout: float = 0.0) -> nn.Sequential:
             layers.append(nn.ReLU())
             if dropout > 0:
                 layers.append(nn.Dropout(dropout))
-    return nn.Sequential(*layers)
+    model = nn.Sequential(*layers)
+    if init == "kaiming":
+        for layer in model:
+            if isinstance(layer, nn.Linear):
+                nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+                nn.init.zeros_(layer.bias)
+    return model
