@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/q*.py))
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: all setup data book test unit notebooks sync-check book-strict execute sync clean
+.PHONY: all setup data chromium book test execute benchmarks performance sync clean
 
 all: book
 
@@ -31,21 +31,38 @@ data: setup
 	fi
 	$(BIN)/python -m helpers.data
 
+# Debian's Chromium for the browser test (no browser download: Playwright drives this one).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 # The HTML book from the stored outputs (execution is off in _config.yml), warnings as errors.
 book: data
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "Book built: _build/html/index.html"
 
-# All tests: helpers' unit tests, every notebook re-executed in fast mode (nbval),
-# the Jupytext pairs in sync, and the strict book build.
-test: data
-	$(BIN)/python -m pytest -q tests
+# All tests: unit tests of helpers and of the chapters' code, the Jupytext pairs in sync,
+# every notebook re-executed in fast mode (nbval), the strict book build, then the built book
+# in headless Chromium and every notebook run outside the repository (tests/book).
+test: data chromium
+	$(BIN)/python -m pytest -q tests --ignore=tests/book
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg notebooks
 	$(MAKE) --no-print-directory book
+	$(BIN)/python -m pytest -q tests/book
 
-# Re-execute every notebook in full mode and store the outputs (the .py is the source).
+# Re-execute every notebook in full mode and store the outputs (the .py is the source);
+# record full- and fast-mode times for the performance page.
 execute: data
 	$(BIN)/python tools/execute.py --fast-timing $(NOTEBOOKS)
+	$(BIN)/python tools/performance_page.py
+
+# The speed measurements shown on the performance page (this machine, one run each).
+benchmarks: data
+	$(BIN)/python benchmarks/pipeline.py --json book/pipeline.json
+	$(BIN)/python benchmarks/throughput.py --json book/throughput.json
+	$(BIN)/python tools/performance_page.py
 
 # After editing a .py: update its .ipynb twin (keeps the stored outputs of unchanged cells).
 sync: setup

@@ -18,6 +18,8 @@
 # %% [markdown]
 # # Q1 · Generalization and dropout
 #
+# *Run it yourself:* the rocket button above opens this chapter in Colab; or download the {download}`notebook <q1_generalization.ipynb>` or its {download}`Python source <q1_generalization.py>` (Jupytext percent format, the file this page is built from).
+#
 # A network is trained to do well on data it has **not** seen. This chapter answers the
 # homework's three parts with experiments that run in seconds:
 #

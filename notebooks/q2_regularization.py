@@ -1,7 +1,9 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -15,6 +17,8 @@
 
 # %% [markdown]
 # # Q2 · Bias, variance and regularization
+#
+# *Run it yourself:* the rocket button above opens this chapter in Colab; or download the {download}`notebook <q2_regularization.ipynb>` or its {download}`Python source <q2_regularization.py>` (Jupytext percent format, the file this page is built from).
 #
 # Three parts, each answered and then *measured*:
 #

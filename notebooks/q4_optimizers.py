@@ -18,6 +18,8 @@
 # %% [markdown]
 # # Q4 · Optimizers from scratch
 #
+# *Run it yourself:* the rocket button above opens this chapter in Colab; or download the {download}`notebook <q4_optimizers.ipynb>` or its {download}`Python source <q4_optimizers.py>` (Jupytext percent format, the file this page is built from).
+#
 # The homework asks for four optimizers written by hand (autograd computes the gradients,
 # `torch.optim` is not allowed): plain **SGD**, **SGD with momentum**, **RMSProp** and
 # **Adam**. Each is then run on a tiny regression network with four learning rates

@@ -1,7 +1,9 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -15,6 +17,8 @@
 
 # %% [markdown]
 # # Q5 · An MLP on Fashion-MNIST: made to overfit, then fixed
+#
+# *Run it yourself:* the rocket button above opens this chapter in Colab; or download the {download}`notebook <q5_fashion_mnist.ipynb>` or its {download}`Python source <q5_fashion_mnist.py>` (Jupytext percent format, the file this page is built from).
 #
 # Fashion-MNIST {cite}`xiao2017fashion` has 70,000 grayscale images of 28x28 pixels in ten
 # clothing classes: 60,000 for training and 10,000 for testing. The homework asks for
@@ -156,7 +160,12 @@ for head, h in head_histories.items():
     print(f"{head:<14}" + "".join(f"{acc:>18.4f}" for acc in h.val_acc))
 
 # %% [markdown]
-# PLACEHOLDER-HEADS
+# The numbers settle the question. With `LogSoftmax` in front, the loss is the same (2.2993)
+# and the gradients differ from the logits version by at most $7 \times 10^{-9}$, float32
+# rounding; three epochs of training give the same validation accuracy to the third decimal
+# (0.7701 and 0.7702). With `Softmax` in front, the gradient norm is ten times smaller
+# (0.0979 against 0.9740) and the network is stuck near a quarter of the images right after
+# three epochs (0.2654 against 0.7701).
 #
 # ### The corrected network, trained as the homework asks
 #
@@ -178,9 +187,11 @@ test_loss_sgd, test_acc_sgd = helpers.evaluate(model_sgd, test_x, test_y)
 print(f"\ntest: loss {test_loss_sgd:.4f}, accuracy {test_acc_sgd:.4f}")
 
 # %% [markdown]
-# The training loss falls every epoch, and the validation accuracy with it; after 10 epochs
-# the train and validation numbers are still close, so this network is *not* overfitting
-# yet: plain SGD at this learning rate is slow, and the network is still learning.
+# The training loss falls every epoch, from 1.81 to 0.44. The validation accuracy climbs
+# from 0.60 to 0.83 at epoch 9 and slips to 0.81 at epoch 10: plain SGD with a constant
+# learning rate still jumps around the minimum. Training accuracy (0.85, measured during the
+# epoch) and validation accuracy stay close, so this network is *not* overfitting; after 10
+# epochs of SGD at this rate it is still learning. Its test accuracy is 0.7989.
 #
 # Test images with the network's predictions (the first 24 of the test set; red = wrong):
 
@@ -211,7 +222,12 @@ per_class = cm.diagonal() / cm.sum(axis=1)
 print("\nper-class accuracy:", ", ".join(f"{c} {a:.2f}" for c, a in zip(classes, per_class)))
 
 # %% [markdown]
-# PLACEHOLDER-CONFUSION
+# The mistakes are not spread evenly: they are between upper-body garments. Coats are taken
+# for pullovers 427 times out of 1,000 and shirts for pullovers 366 times; shirts are right
+# only 29% of the time and coats 49%, while trousers (0.97), sneakers (0.96) and bags (0.93)
+# are almost always right. At 28x28 pixels in grayscale, a shirt, a pullover and a coat
+# differ in details (buttons, collars, texture) that a fully connected network sees
+# pixel by pixel, without any notion of shape.
 #
 # ### The same network with Adam
 #
@@ -231,7 +247,11 @@ for name, h, acc in (("SGD lr 0.01", hist_sgd, test_acc_sgd), ("Adam lr 0.001", 
     print(f"{name:<14} {h.train_loss[-1]:>10.4f} {h.train_acc[-1]:>9.4f} {h.val_acc[-1]:>8.4f} {acc:>8.4f}")
 
 # %% [markdown]
-# PLACEHOLDER-ADAM
+# Adam gets much further in the same 10 epochs: training loss 0.2306 against 0.4357, and a
+# test accuracy of 0.8676 against 0.7989. It rescales every weight's step by the running size
+# of its gradients (chapter Q4), which suits a network whose layers see gradients of very
+# different sizes. Its training accuracy (0.9124) is now above the validation accuracy
+# (0.8745): the first sign of a gap.
 #
 # ## (b) Making it overfit
 #
@@ -293,7 +313,19 @@ for name, row in (("at the lowest validation loss", at_best), ("at the last epoc
           f"train acc {row['train_acc']:.4f}, val acc {row['val_acc']:.4f}, gap {row['train_acc'] - row['val_acc']:.4f}")
 
 # %% [markdown]
-# PLACEHOLDER-OVERFIT
+# The training loss falls from 0.72 to 0.0254 and the training accuracy reaches 0.9982: the
+# network has memorised its 5,000 images. The validation loss is lowest at epoch 12 (0.4723)
+# and then turns up, to 0.5438 at epoch 30, while the training loss keeps falling: this is
+# overfitting. The gap between training and validation accuracy widens from 0.0968 at
+# epoch 12 to 0.1394 at the end.
+#
+# Notice what the validation *accuracy* does meanwhile: it does not fall (0.8498 at epoch 12,
+# 0.8588 at epoch 30). The network keeps getting a few more validation images right while
+# becoming ever more confident on the ones it gets wrong, and cross-entropy punishes
+# confident mistakes heavily, so the loss rises. Early stopping on validation loss would
+# stop at epoch 12; on validation accuracy, at the end. The two criteria disagree here, which
+# is why the one used should be the one that matches what will be reported (below, the
+# validation accuracy).
 #
 # ## (c) Reducing the overfitting
 #
@@ -369,23 +401,49 @@ fig.suptitle(f"(c) Remedies for the overfitting network (same set-up, seed and {
 fig.tight_layout()
 plt.show()
 
-print(f"{'run':<26} {'best val acc':>12} {'epoch':>6} {'val acc (last)':>14} {'gap (last)':>10} {'test acc':>9}")
+print(f"{'run':<26} {'best val acc':>12} {'epoch':>6} {'val acc (last)':>14} {'val loss (last)':>15} {'gap (last)':>10} "
+      f"{'test acc':>9}")
 table = {}
 for name, (model, h) in runs.items():
     last = h.at(len(h))
     _, test_acc = helpers.evaluate(model, test_x, test_y)  # the weights of the best validation epoch
-    table[name] = (max(h.val_acc), h.restored_epoch, last["val_acc"], last["train_acc"] - last["val_acc"], test_acc)
-    print(f"{name:<26} {table[name][0]:>12.4f} {table[name][1]:>6} {table[name][2]:>14.4f} {table[name][3]:>10.4f} "
-          f"{table[name][4]:>9.4f}")
+    table[name] = (max(h.val_acc), h.restored_epoch, last["val_acc"], last["val_loss"],
+                   last["train_acc"] - last["val_acc"], test_acc)
+    print(f"{name:<26} {table[name][0]:>12.4f} {table[name][1]:>6} {table[name][2]:>14.4f} {table[name][3]:>15.4f} "
+          f"{table[name][4]:>10.4f} {table[name][5]:>9.4f}")
 print("\ngap = training accuracy - validation accuracy at the last epoch; test accuracy of the weights "
       "of the best validation epoch")
 
 # %% [markdown]
-# PLACEHOLDER-REMEDIES
+# What the table and the figure show:
+#
+# - **Every remedy narrows the gap** between training and validation accuracy at the last
+#   epoch: 0.1394 without regularization, 0.1077 with weight decay, 0.0779 with dropout, and
+#   about 0.03 with either augmentation. Weight decay also ends with the lowest validation
+#   loss (the red curve), and dropout with the second lowest.
+# - **None of them raises the validation accuracy** within 30 epochs on 5,000 images: the
+#   best is 0.8588 without regularization, 0.8571 with weight decay, 0.8515 with dropout. On
+#   the test set, weight decay's model is the best (0.8513 against 0.8483), a difference small
+#   enough that another seed could reverse it.
+# - **Augmentation turns overfitting into underfitting** for this network. A fully connected
+#   network has no built-in notion that a shifted shirt is still a shirt: every shifted,
+#   rotated or flipped version is a new pattern to learn, with the same 5,000 images and the
+#   same 30 epochs. The homework's chain (shifts of up to ±6.8 pixels) leaves the network at a
+#   validation accuracy of 0.7750 with a gap of only 0.0336: it no longer overfits, but it no
+#   longer fits either. The milder chain costs less (0.8284). Augmentation pays off with
+#   models that share weights across positions, such as the convolutional teacher of
+#   chapter Q3, and with longer training.
+#
+# Narrowing the gap is not the same as improving the model: the numbers to compare are the
+# validation (and, once, test) accuracies, not the gaps alone.
 #
 # ## Putting it together: the best model of the chapter
 #
-# PLACEHOLDER-FINAL-INTRO
+# On 5,000 images the large network tops out near 0.86 whatever the remedy: the missing
+# ingredient is data. The final model goes back to the homework's 784-512-256-128-10 network
+# and combines what worked: all 50,000 training images, Adam (section (a)), dropout 0.2
+# after each hidden layer, the cosine learning-rate schedule of (b), 30 epochs, and the
+# weights of its best validation epoch (early stopping on validation accuracy).
 
 # %%
 helpers.seed_everything(0)
@@ -407,7 +465,7 @@ print(f"{'model':<44} {'test accuracy':>13}")
 reference = [
     (f"(a) SGD, {cfg['epochs_a']} epochs (the homework)", test_acc_sgd),
     (f"(a) Adam, {cfg['epochs_a']} epochs", test_acc_adam),
-    (f"(b) 9.5M parameters, {len(sub_x):,} images, best epoch", table["no regularization"][4]),
+    (f"(b) 9.5M parameters, {len(sub_x):,} images, best epoch", table["no regularization"][5]),
     (f"final: dropout 0.2 + Adam + cosine, {cfg['final_epochs']} epochs", final_test_acc),
     ("published: MLP 256-128-100 (benchmark table)", 0.8833),
     ("published: human performance (crowd-sourced)", 0.835),
@@ -417,7 +475,13 @@ for name, acc in reference:
 print(f"\nchapter run time: {(time.perf_counter() - chapter_start) / 60:.1f} minutes on {helpers.config.device_name(device)}")
 
 # %% [markdown]
-# PLACEHOLDER-REFERENCE
+# The final model's test accuracy is 0.8995, above the MLP of Fashion-MNIST's benchmark
+# table (256-128-100, 0.8833) and the crowd-sourced human accuracy (0.835)
+# {cite}`zalando2017benchmark,xiao2017fashion`. The homework's own recipe, SGD for 10 epochs,
+# reaches 0.7989; Adam for the same 10 epochs, 0.8676. The difference comes from training
+# longer, with a better optimizer and schedule, and with dropout against the overfitting
+# that longer training brings, all chosen on the validation split, with the test set used
+# once per model.
 #
 # :::{admonition} Takeaways
 # :class: tip

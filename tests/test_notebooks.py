@@ -58,3 +58,9 @@ def test_toc_lists_every_chapter_as_ipynb_and_the_repository_is_one():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert config["repository"]["url"] == repo
     assert config["execute"]["execute_notebooks"] == "off"
+
+
+def test_performance_page_matches_the_recorded_measurements():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "performance_page.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
