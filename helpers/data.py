@@ -294,6 +294,52 @@ def subset(
     return images[idx.to(images.device)], labels[idx.to(labels.device)]
 
 
+@dataclass(frozen=True)
+class Splits:
+    """Fashion-MNIST split three ways, as uint8 images (for display) and float tensors on the
+    device (for training): ``train_x`` (N, 1, 28, 28) in [0, 1], ``train_y`` int64, ..."""
+
+    train_u8: torch.Tensor
+    val_u8: torch.Tensor
+    test_u8: torch.Tensor
+    train_x: torch.Tensor
+    train_y: torch.Tensor
+    val_x: torch.Tensor
+    val_y: torch.Tensor
+    test_x: torch.Tensor
+    test_y: torch.Tensor
+    classes: tuple[str, ...]
+    source: str
+
+    def summary(self) -> str:
+        return (f"Fashion-MNIST from the {self.source}: train {len(self.train_x):,}, "
+                f"validation {len(self.val_x):,}, test {len(self.test_x):,} images")
+
+
+def fashion_splits(
+    train_size: int = 50_000,
+    val_size: int = 10_000,
+    test_size: int = 10_000,
+    device: torch.device | str | None = None,
+    seed: int = 0,
+    data: FashionMNIST | None = None,
+) -> Splits:
+    """The book's standard split: ``val_size`` images of the official training set held out
+    for validation (stratified), a ``train_size`` subset of the rest for training, and a
+    ``test_size`` subset of the official test set; all in memory on ``device``."""
+    data = data if data is not None else load_fashion_mnist()
+    (train_u8, train_y), (val_u8, val_y) = train_val_split(data.train_images, data.train_labels, val_size, seed=seed)
+    train_u8, train_y = subset(train_u8, train_y, train_size, seed=seed)
+    test_u8, test_y = subset(data.test_images, data.test_labels, test_size, seed=seed)
+    return Splits(
+        train_u8=train_u8, val_u8=val_u8, test_u8=test_u8,
+        train_x=to_float(train_u8, device), train_y=train_y.to(device),
+        val_x=to_float(val_u8, device), val_y=val_y.to(device),
+        test_x=to_float(test_u8, device), test_y=test_y.to(device),
+        classes=data.classes, source=data.source,
+    )
+
+
 def batch_indices(
     n: int,
     batch_size: int,

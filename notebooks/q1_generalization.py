@@ -143,22 +143,29 @@ plt.show()
 
 # %%
 grid = np.linspace(0, 1, 400)[:, None]
-show = [(1, "underfit"), (best_degree, "good fit"), (max_degree, "overfit")]
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
-for ax, (d, name) in zip(axes, show):
-    model = polynomial(d).fit(x_train, y_train)
-    val_mse = mean_squared_error(y_val, model.predict(x_val))
-    ax.plot(grid, np.sin(2 * np.pi * grid), color="gray", linestyle=":", label="true function")
-    ax.scatter(x_train, y_train, s=18, color="black", label="training points")
-    ax.plot(grid, np.clip(model.predict(grid), -3, 3), color="crimson", label=f"degree {d}")
-    ax.set_title(f"{name}: degree {d}, validation MSE {val_mse:.2f}")
-    ax.set_xlabel("x")
-    ax.set_ylim(-2.5, 2.5)
-axes[0].set_ylabel("y")
-axes[0].legend(loc="lower left", fontsize=8)
-fig.suptitle(f"The same {len(x_train)} points fitted by three polynomials")
-fig.tight_layout()
-plt.show()
+
+
+def plot_fits(fits: dict, title: str) -> None:
+    """One panel per fitted model: the true function, its training points, its curve."""
+    fig, axes = plt.subplots(1, len(fits), figsize=(13, 3.8), sharey=True)
+    for ax, (name, (model, xs, ys)) in zip(axes, fits.items()):
+        val_mse = mean_squared_error(y_val, model.predict(x_val))
+        ax.plot(grid, np.sin(2 * np.pi * grid), color="gray", linestyle=":", label="true function")
+        ax.scatter(xs, ys, s=8 if len(xs) > 50 else 18, color="black", alpha=0.7, label="training points")
+        ax.plot(grid, np.clip(model.predict(grid), -3, 3), color="crimson", label="fitted polynomial")
+        ax.set_title(f"{name}\nvalidation MSE {val_mse:.2f}", fontsize=10)
+        ax.set_xlabel("x")
+        ax.set_ylim(-2.5, 2.5)
+    axes[0].set_ylabel("y")
+    axes[0].legend(loc="lower left", fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+
+
+plot_fits({f"{name}: degree {d}": (polynomial(d).fit(x_train, y_train), x_train, y_train)
+           for d, name in [(1, "underfit"), (best_degree, "good fit"), (max_degree, "overfit")]},
+          title=f"The same {len(x_train)} points fitted by three polynomials")
 
 # %% [markdown]
 # **Remedies, tested.** Keep the degree-14 model that overfits and change one thing at a
@@ -174,24 +181,12 @@ remedies = {
     f"degree {d}, {10 * n} points (more data)": (polynomial(d), x_more, y_more),
     f"degree {d}, {n} points, L2 penalty": (polynomial(d, alpha=0.1), x_train, y_train),
 }
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
 print(f"{'setting':<38} {'train MSE':>9} {'val MSE':>9}")
-for ax, (name, (model, xs, ys)) in zip(axes, remedies.items()):
+for name, (model, xs, ys) in remedies.items():
     model.fit(xs, ys)
-    tr = mean_squared_error(ys, model.predict(xs))
-    va = mean_squared_error(y_val, model.predict(x_val))
-    print(f"{name:<38} {tr:>9.3f} {va:>9.3f}")
-    ax.plot(grid, np.sin(2 * np.pi * grid), color="gray", linestyle=":", label="true function")
-    ax.scatter(xs, ys, s=8 if len(xs) > 50 else 18, color="black", alpha=0.6, label="training points")
-    ax.plot(grid, np.clip(model.predict(grid), -3, 3), color="crimson", label="fit")
-    ax.set_title(f"{name}\nvalidation MSE {va:.2f}", fontsize=10)
-    ax.set_xlabel("x")
-    ax.set_ylim(-2.5, 2.5)
-axes[0].set_ylabel("y")
-axes[0].legend(loc="lower left", fontsize=8)
-fig.suptitle(f"Two remedies for the overfitting degree-{d} model")
-fig.tight_layout()
-plt.show()
+    print(f"{name:<38} {mean_squared_error(ys, model.predict(xs)):>9.3f} "
+          f"{mean_squared_error(y_val, model.predict(x_val)):>9.3f}")
+plot_fits(remedies, title=f"Two remedies for the overfitting degree-{d} model")
 
 # %% [markdown]
 # ## (b) Detecting overfitting in a trained model

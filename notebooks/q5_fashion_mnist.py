@@ -60,9 +60,7 @@ if "google.colab" in sys.modules:
 import time
 
 import matplotlib.pyplot as plt
-import numpy as np
 import torch
-import torch.nn.functional as F
 from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
 from torch import nn
 
@@ -84,17 +82,11 @@ chapter_start = time.perf_counter()
 
 # %%
 fashion = helpers.load_fashion_mnist()
-(train_u8, train_y), (val_u8, val_y) = helpers.train_val_split(
-    fashion.train_images, fashion.train_labels, val_size=cfg["val_size"], seed=0
-)
-train_u8, train_y = helpers.subset(train_u8, train_y, cfg["train_size"], seed=0)
-test_u8, test_y = helpers.subset(fashion.test_images, fashion.test_labels, cfg["test_size"], seed=0)
-classes = fashion.classes
-
 # float images in [0, 1], shape (N, 1, 28, 28), on the device once: batches are index slices
-train_x, val_x, test_x = (helpers.to_float(t, device) for t in (train_u8, val_u8, test_u8))
-train_y, val_y, test_y = train_y.to(device), val_y.to(device), test_y.to(device)
-print(f"source: {fashion.source}; train {len(train_x)}, validation {len(val_x)}, test {len(test_x)} images")
+splits = helpers.fashion_splits(cfg["train_size"], cfg["val_size"], cfg["test_size"], device=device, data=fashion)
+train_x, train_y, val_x, val_y = splits.train_x, splits.train_y, splits.val_x, splits.val_y
+test_x, test_y, test_u8, classes = splits.test_x, splits.test_y, splits.test_u8, splits.classes
+print(splits.summary())
 print("training images per class:", torch.bincount(train_y.cpu()).tolist())
 
 # %%

@@ -185,3 +185,17 @@ def test_iterate_batches_keeps_pairs_together():
         list(data.iterate_batches(x, y[:3], batch_size=2))
     with pytest.raises(TypeError, match="torch.Tensor"):
         list(data.iterate_batches(x, [1, 2], batch_size=2))
+
+
+def test_fashion_splits_sizes_disjointness_and_types(fashion):
+    s = data.fashion_splits(train_size=2_000, val_size=1_000, test_size=500, data=fashion)
+    assert s.train_x.shape == (2_000, 1, 28, 28) and s.val_x.shape == (1_000, 1, 28, 28)
+    assert s.test_x.shape == (500, 1, 28, 28) and s.train_x.dtype == torch.float32
+    assert torch.equal(s.train_x[:, 0] * 255, s.train_u8.float())
+    assert torch.bincount(s.val_y).tolist() == [100] * 10  # stratified
+    # validation images never appear in the training subset (compare raw bytes)
+    train_rows = {bytes(r.numpy()) for r in s.train_u8.view(len(s.train_u8), -1)}
+    assert not any(bytes(r.numpy()) in train_rows for r in s.val_u8.view(len(s.val_u8), -1))
+    again = data.fashion_splits(train_size=2_000, val_size=1_000, test_size=500, data=fashion)
+    assert torch.equal(again.train_y, s.train_y)
+    assert "train 2,000, validation 1,000, test 500" in s.summary()

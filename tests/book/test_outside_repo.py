@@ -7,7 +7,6 @@ installed helpers package and its data discovery.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
