@@ -14,6 +14,7 @@ a grayscale image has no colour to saturate or shift.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -63,19 +64,20 @@ class BatchAugment:
     ) -> torch.Tensor:
         """Per-image 2x3 matrices mapping output to input coordinates (``affine_grid``'s
         normalized [-1, 1] convention, x to the right, y down)."""
+        u = torch.rand(n, 6, generator=generator, device=device)
+        return self._theta(u, height, width)
 
-        def uniform(low: float, high: float) -> torch.Tensor:
-            return low + (high - low) * torch.rand(n, generator=generator, device=device)
-
-        angle = uniform(-self.rotation, self.rotation)
+    def _theta(self, u: torch.Tensor, height: int, width: int) -> torch.Tensor:
+        """The geometric part from six uniform [0, 1) numbers per image."""
+        angle = (2 * u[:, 0] - 1) * self.rotation
         # translation in pixels (RandomAffine) plus the integer shift of the padded crop
-        shift_x = uniform(-self.translate, self.translate) * width
-        shift_y = uniform(-self.translate, self.translate) * height
+        shift_x = (2 * u[:, 1] - 1) * self.translate * width
+        shift_y = (2 * u[:, 2] - 1) * self.translate * height
         if self.crop_padding > 0:
             p = self.crop_padding
-            shift_x = shift_x - torch.randint(-p, p + 1, (n,), generator=generator, device=device)
-            shift_y = shift_y - torch.randint(-p, p + 1, (n,), generator=generator, device=device)
-        flip = torch.rand(n, generator=generator, device=device) < self.hflip
+            shift_x = shift_x - (torch.floor(u[:, 3] * (2 * p + 1)) - p)
+            shift_y = shift_y - (torch.floor(u[:, 4] * (2 * p + 1)) - p)
+        flip = u[:, 5] < self.hflip
         return affine_theta(angle, shift_x, shift_y, flip, height, width)
 
     def __call__(self, images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -86,14 +88,13 @@ class BatchAugment:
         if not images.is_floating_point():
             raise TypeError(f"images must be floating point in [0, 1], got {images.dtype}")
         n, _, h, w = images.shape
-        theta = self.sample_theta(n, h, w, generator, images.device).to(images.dtype)
-        out = warp(images, theta)
+        u = torch.rand(n, 8, generator=generator, device=images.device)  # every random number at once
+        out = warp(images, self._theta(u[:, :6], h, w))
         if self.brightness > 0:
-            b = 1 + (2 * torch.rand(n, generator=generator, device=images.device) - 1) * self.brightness
-            out = (out * b.view(n, 1, 1, 1).to(out.dtype)).clamp_(0, 1)
+            b = (1 + (2 * u[:, 6] - 1) * self.brightness).to(out.dtype)
+            out = (out * b.view(n, 1, 1, 1)).clamp_(0, 1)
         if self.contrast > 0:
-            c = 1 + (2 * torch.rand(n, generator=generator, device=images.device) - 1) * self.contrast
-            c = c.view(n, 1, 1, 1).to(out.dtype)
+            c = (1 + (2 * u[:, 7] - 1) * self.contrast).to(out.dtype).view(n, 1, 1, 1)
             mean = out.mean(dim=(1, 2, 3), keepdim=True)
             out = (c * out + (1 - c) * mean).clamp_(0, 1)
         return out
@@ -118,21 +119,35 @@ def affine_theta(
     cos, sin = torch.cos(rad), torch.sin(rad)
     sign = 1.0 - 2.0 * flip.to(cos.dtype)  # -1 mirrors x
     # input = R(-angle) (F out - shift), in normalized units (2 / size per pixel)
-    tx = -2.0 * shift_x / width
-    ty = -2.0 * shift_y / height
-    return torch.stack(
-        [
-            torch.stack([cos * sign, -sin, cos * tx - sin * ty], dim=1),
-            torch.stack([sin * sign, cos, sin * tx + cos * ty], dim=1),
-        ],
-        dim=1,
-    )
+    tx = shift_x * (-2.0 / width)
+    ty = shift_y * (-2.0 / height)
+    rows = [cos * sign, -sin, cos * tx - sin * ty, sin * sign, cos, sin * tx + cos * ty]
+    return torch.stack(rows, dim=1).view(-1, 2, 3)
+
+
+@functools.lru_cache(maxsize=16)
+def _pixel_centres(height: int, width: int, device: torch.device, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    """x and y of every output pixel centre, flattened, in affine_grid's normalized units."""
+    xs = (torch.arange(width, device=device, dtype=dtype) * 2 + 1) / width - 1
+    ys = (torch.arange(height, device=device, dtype=dtype) * 2 + 1) / height - 1
+    return xs.repeat(height), ys.repeat_interleave(width)
+
+
+def sampling_grid(theta: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """``F.affine_grid(theta, (N, C, H, W), align_corners=False)``, computed with a few
+    element-wise operations on cached pixel centres (for small images this is several times
+    faster than ``affine_grid``, which goes through a batched matrix product)."""
+    x, y = _pixel_centres(height, width, theta.device, theta.dtype)
+    gx = torch.addcmul(torch.addcmul(theta[:, 0, 2:3], theta[:, 0, 0:1], x), theta[:, 0, 1:2], y)
+    gy = torch.addcmul(torch.addcmul(theta[:, 1, 2:3], theta[:, 1, 0:1], x), theta[:, 1, 1:2], y)
+    return torch.stack([gx, gy], dim=-1).view(len(theta), height, width, 2)
 
 
 def warp(images: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
     """Resample a batch (N, C, H, W) with per-image matrices ``theta`` (N, 2, 3): bilinear,
     zeros outside the image."""
-    grid = F.affine_grid(theta.to(images.dtype), list(images.shape), align_corners=False)
+    _, _, h, w = images.shape
+    grid = sampling_grid(theta.to(images.dtype), h, w)
     return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 

@@ -112,3 +112,22 @@ def test_bad_images_raise(images):
         BatchAugment()(images[0])
     with pytest.raises(TypeError, match="floating point"):
         BatchAugment()((images * 255).to(torch.uint8))
+
+
+def test_sampling_grid_equals_affine_grid():
+    import torch.nn.functional as F
+
+    from helpers.augment import sampling_grid
+
+    theta = torch.randn(5, 2, 3, generator=torch.Generator().manual_seed(0))
+    for h, w in ((28, 28), (7, 11)):
+        ref = F.affine_grid(theta, [5, 1, h, w], align_corners=False)
+        assert torch.allclose(sampling_grid(theta, h, w), ref, atol=1e-5)
+
+
+def test_crop_shift_is_an_integer_in_range():
+    aug = BatchAugment(rotation=0, translate=0, crop_padding=4, brightness=0, contrast=0, hflip=0)
+    theta = aug.sample_theta(2000, 28, 28, torch.Generator().manual_seed(0), torch.device("cpu"))
+    pixels = theta[:, :, 2] * 28 / 2  # normalized shift back to pixels
+    assert torch.allclose(pixels, pixels.round(), atol=1e-4)
+    assert set(pixels.round().flatten().int().tolist()) == set(range(-4, 5))
