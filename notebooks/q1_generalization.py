@@ -32,7 +32,7 @@
 #
 # Every number quoted in the text comes from the outputs printed right above it.
 
-# %% tags=["colab"]
+# %% tags=["colab", "remove-cell"]
 # Colab only: install the book's helpers from a pinned revision of the repository.
 # (Locally, `make book` or `pip install -e .` has installed them already.)
 import sys

@@ -37,7 +37,7 @@
 # `[1, 0, 0, 0]` is **L1**. Both corrections are shown by experiment below.
 # :::
 
-# %% tags=["colab"]
+# %% tags=["colab", "remove-cell"]
 # Colab only: install the book's helpers from a pinned revision of the repository.
 # (Locally, `make book` or `pip install -e .` has installed them already.)
 import sys

@@ -39,7 +39,7 @@
 #   is an optimizer, not a loss.
 # :::
 
-# %% tags=["colab"]
+# %% tags=["colab", "remove-cell"]
 # Colab only: install the book's helpers from a pinned revision of the repository.
 # (Locally, `make book` or `pip install -e .` has installed them already.)
 import sys

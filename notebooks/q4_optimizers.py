@@ -37,7 +37,7 @@
 # for `1e-4`. Here every parameter owns its state, and a check below confirms that every
 # parameter moves.
 
-# %% tags=["colab"]
+# %% tags=["colab", "remove-cell"]
 # Colab only: install the book's helpers from a pinned revision of the repository.
 # (Locally, `make book` or `pip install -e .` has installed them already.)
 import sys

@@ -42,7 +42,7 @@
 #   choice, and touches the test set once per final model.
 # :::
 
-# %% tags=["colab"]
+# %% tags=["colab", "remove-cell"]
 # Colab only: install the book's helpers from a pinned revision of the repository.
 # (Locally, `make book` or `pip install -e .` has installed them already.)
 import sys
