@@ -317,7 +317,7 @@ for make in (lambda: SGD([params0["bias_2"]], lr=0), lambda: Momentum([params0["
     try:
         make()
     except ValueError as err:
-        print("ValueError:", err)
+        print(f"refused with {type(err).__name__}, {err}")
 
 # %% [markdown]
 # ## The learning-rate experiment
