@@ -469,8 +469,10 @@ print(f"chapter run time: {(time.perf_counter() - chapter_start) / 60:.1f} minut
 # represent more than the labels already teach it; the 128-unit student is already within
 # two points of a teacher that is not much stronger, so the soft targets carry little it
 # does not learn from 50,000 hard labels. (Hinton et al.'s MNIST gain, from 146 to 74 test
-# errors against the teacher's 67, came from a much larger teacher-student gap and a
-# student trained with heavy regularization {cite}`hinton2015distilling`.)
+# errors, came with a teacher trained with dropout and jittered images that made fewer than
+# half the errors of the small net trained alone, 67 against 146
+# {cite}`hinton2015distilling`; here the teacher makes 934 errors on the 10,000 test images
+# and the 784-128-10 student about 1,140.)
 #
 # **Where it helps: few labels.** The 784-256-10 student with 5,000 labelled images gets
 # 0.8427 ± 0.0015 alone. Soft labels on the same 5,000 images raise it to 0.8517 ± 0.0012: six

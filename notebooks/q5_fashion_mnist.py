@@ -241,9 +241,8 @@ for name, h, acc in (("SGD lr 0.01", hist_sgd, test_acc_sgd), ("Adam lr 0.001", 
 # %% [markdown]
 # Adam gets much further in the same 10 epochs: training loss 0.2306 against 0.4357, and a
 # test accuracy of 0.8676 against 0.7989. It rescales every weight's step by the running size
-# of its gradients (chapter Q4), which suits a network whose layers see gradients of very
-# different sizes. Its training accuracy (0.9124) is now above the validation accuracy
-# (0.8745): the first sign of a gap.
+# of its gradients (chapter Q4), so weights with small gradients still move. Its training
+# accuracy (0.9124) is now above the validation accuracy (0.8745): the first sign of a gap.
 #
 # ## (b) Making it overfit
 #
