@@ -84,14 +84,13 @@ def step_gflops(sizes: list[int], batch: int, dtype: torch.dtype, device: torch.
     return seconds, 6 * macs * batch / seconds / 1e9
 
 
-def accuracy_check(precision: str, epochs: int, device: torch.device) -> float:
-    data = helpers.load_fashion_mnist()
-    (tx, ty), (vx, vy) = helpers.train_val_split(data.train_images, data.train_labels, val_size=10_000, seed=0)
-    tx, vx = helpers.to_float(tx, device), helpers.to_float(vx, device)
+def accuracy_check(splits: helpers.Splits, precision: str, epochs: int, device: torch.device) -> float:
+    """Chapter Q5's (a) network trained with Adam from seed 0; its final validation accuracy."""
     helpers.seed_everything(0)
     model = helpers.mlp([784, 512, 256, 128, 10]).to(device)
-    h = helpers.fit(model, (tx, ty.to(device)), (vx, vy.to(device)), optimizer=torch.optim.Adam(model.parameters(), 1e-3),
-                    epochs=epochs, batch_size=256, precision=precision, progress=False)
+    h = helpers.fit(model, (splits.train_x, splits.train_y), (splits.val_x, splits.val_y),
+                    optimizer=torch.optim.Adam(model.parameters(), 1e-3), epochs=epochs, batch_size=256,
+                    precision=precision, progress=False)
     return h.val_acc[-1]
 
 
@@ -127,7 +126,8 @@ def main() -> None:
     print(f"\n(b) model at batch 256: bfloat16 autocast is {speedup:.2f}x faster than float32")
 
     print(f"\naccuracy check: the (a) model, Adam, batch 256, {args.epochs} epochs, seed 0")
-    accuracy = {p: accuracy_check(p, args.epochs, device) for p in ("float32", "bfloat16")}
+    splits = helpers.fashion_splits(device=device)  # loaded once, for both precisions
+    accuracy = {p: accuracy_check(splits, p, args.epochs, device) for p in ("float32", "bfloat16")}
     for p, acc in accuracy.items():
         print(f"  {p:<8} validation accuracy {acc:.4f}")
     print(f"  difference: {abs(accuracy['float32'] - accuracy['bfloat16']):.4f}")

@@ -379,10 +379,8 @@ def iterate_batches(
             raise TypeError(f"every argument must be a torch.Tensor, got {type(t).__name__}")
         if len(t) != n:
             raise ValueError(f"all tensors must have the same length, got {[len(x) for x in tensors]}")
-    device = tensors[0].device
     for idx in batch_indices(n, batch_size, shuffle=shuffle, generator=generator):
-        idx = idx.to(device)
-        yield tuple(t[idx] for t in tensors)
+        yield tuple(t[idx.to(t.device)] for t in tensors)  # each tensor indexed where it lives
 
 
 if __name__ == "__main__":  # `python -m helpers.data`: fetch, verify and report

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import torch
@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .config import show_progress
-from .data import batch_indices
+from .data import iterate_batches
 
 try:  # a notebook progress bar needs ipywidgets; without it, fall back to the text bar
     import ipywidgets  # noqa: F401
@@ -94,9 +94,6 @@ class History:
                 row += f" {self.val_loss[i]:>8.4f} {self.val_acc[i]:>7.4f}"
             lines.append(row + f" {self.seconds[i]:>6.1f}")
         return "\n".join(lines)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _check_data(name: str, data: Sequence[torch.Tensor]) -> None:
@@ -283,8 +280,8 @@ def fit(
         start = time.perf_counter()
         model.train()
         loss_sum, hits, seen = 0.0, 0, 0
-        for idx in batch_indices(n, batch_size, shuffle=True, generator=order_gen):
-            batch = [t[idx.to(t.device)].to(device, non_blocking=True) for t in train]
+        for batch in iterate_batches(*train, batch_size=batch_size, generator=order_gen):
+            batch = [t.to(device, non_blocking=True) for t in batch]
             xb = batch[0]
             if augment is not None:
                 xb = augment(xb, aug_gen)
@@ -299,7 +296,7 @@ def fit(
             else:
                 loss.backward()
                 optimizer.step()
-            loss_sum += loss.item() * len(idx)
+            loss_sum += loss.item() * len(xb)
             h, k = _correct(logits.detach(), batch[1])
             hits, seen = hits + h, seen + k
         if scheduler is not None:
