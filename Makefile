@@ -29,7 +29,7 @@ data: setup
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq dataset-fashion-mnist >/dev/null \
 	  || echo "apt could not install dataset-fashion-mnist; falling back to torchvision's download"; \
 	fi
-	$(BIN)/python -m helpers.data
+	$(BIN)/python -m helpers
 
 # Debian's Chromium for the browser test (no browser download: Playwright drives this one).
 # (DLBOOK_CHROMIUM points the test at another Chromium-based browser instead.)

@@ -2,64 +2,33 @@
 
 What every chapter repeats lives here (set-up and modes, Fashion-MNIST in memory, the epoch
 loop, plotting, batched augmentation); what a chapter teaches is written in its notebook.
+Every public name below is used by at least one chapter (a test checks it).
+
+`python -m helpers` gets Fashion-MNIST if needed and verifies it.
 """
 
-from .augment import NO_AUGMENT, BatchAugment
-from .config import (
-    Context,
-    is_fast,
-    mode,
-    pick_device,
-    seed_everything,
-    settings,
-    setup,
-)
-from .data import (
-    CLASSES,
-    DatasetError,
-    FashionMNIST,
-    Splits,
-    batch_indices,
-    fashion_splits,
-    iterate_batches,
-    load_fashion_mnist,
-    subset,
-    to_float,
-    train_val_split,
-)
+from .augment import BatchAugment
+from .config import by_mode, device_name, seed_everything, setup
 from .plot import plot_history, show_images
-from .train import History, count_parameters, evaluate, fit, mlp, predict, resolve_precision
+from .tensors import fashion_splits, subset
+from .train import History, count_parameters, evaluate, fit, mlp, predict
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "BatchAugment",
-    "CLASSES",
-    "Context",
-    "DatasetError",
-    "FashionMNIST",
-    "Splits",
     "History",
-    "NO_AUGMENT",
-    "batch_indices",
+    "by_mode",
     "count_parameters",
+    "device_name",
     "evaluate",
     "fashion_splits",
     "fit",
-    "is_fast",
-    "iterate_batches",
-    "load_fashion_mnist",
     "mlp",
-    "mode",
-    "pick_device",
     "plot_history",
     "predict",
-    "resolve_precision",
     "seed_everything",
-    "settings",
     "setup",
     "show_images",
     "subset",
-    "to_float",
-    "train_val_split",
 ]

@@ -49,23 +49,21 @@ class BatchAugment:
             if value < 0 or not math.isfinite(value):
                 raise ValueError(f"{name} must be finite and >= 0, got {value}")
         if not 0 <= self.rotation <= 180:
-            raise ValueError(f"rotation must be in [0, 180] degrees, got {self.rotation}")
+            raise ValueError(
+                f"rotation must be in [0, 180] degrees, got {self.rotation}"
+            )
         if self.translate >= 1:
             raise ValueError(f"translate must be in [0, 1), got {self.translate}")
         if self.brightness >= 1 or self.contrast >= 1:
-            raise ValueError("brightness and contrast must be in [0, 1) (factors stay positive)")
+            raise ValueError(
+                "brightness and contrast must be in [0, 1) (factors stay positive)"
+            )
         if self.hflip > 1:
             raise ValueError(f"hflip is a probability in [0, 1], got {self.hflip}")
         if not isinstance(self.crop_padding, int) or self.crop_padding < 0:
-            raise ValueError(f"crop_padding must be an int >= 0, got {self.crop_padding!r}")
-
-    def sample_theta(
-        self, n: int, height: int, width: int, generator: torch.Generator | None, device: torch.device
-    ) -> torch.Tensor:
-        """Per-image 2x3 matrices mapping output to input coordinates (``affine_grid``'s
-        normalized [-1, 1] convention, x to the right, y down)."""
-        u = torch.rand(n, 6, generator=generator, device=device)
-        return self._theta(u, height, width)
+            raise ValueError(
+                f"crop_padding must be an int >= 0, got {self.crop_padding!r}"
+            )
 
     def _theta(self, u: torch.Tensor, height: int, width: int) -> torch.Tensor:
         """The geometric part from six uniform [0, 1) numbers per image."""
@@ -80,15 +78,25 @@ class BatchAugment:
         flip = u[:, 5] < self.hflip
         return affine_theta(angle, shift_x, shift_y, flip, height, width)
 
-    def __call__(self, images: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    def __call__(
+        self, images: torch.Tensor, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
         if not isinstance(images, torch.Tensor):
-            raise TypeError(f"images must be a torch.Tensor, got {type(images).__name__}")
+            raise TypeError(
+                f"images must be a torch.Tensor, got {type(images).__name__}"
+            )
         if images.dim() != 4:
-            raise ValueError(f"images must have shape (N, C, H, W), got {tuple(images.shape)}")
+            raise ValueError(
+                f"images must have shape (N, C, H, W), got {tuple(images.shape)}"
+            )
         if not images.is_floating_point():
-            raise TypeError(f"images must be floating point in [0, 1], got {images.dtype}")
+            raise TypeError(
+                f"images must be floating point in [0, 1], got {images.dtype}"
+            )
         n, _, h, w = images.shape
-        u = torch.rand(n, 8, generator=generator, device=images.device)  # every random number at once
+        u = torch.rand(
+            n, 8, generator=generator, device=images.device
+        )  # every random number at once
         out = warp(images, self._theta(u[:, :6], h, w))
         if self.brightness > 0:
             b = (1 + (2 * u[:, 6] - 1) * self.brightness).to(out.dtype)
@@ -126,7 +134,9 @@ def affine_theta(
 
 
 @functools.lru_cache(maxsize=16)
-def _pixel_centres(height: int, width: int, device: torch.device, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+def _pixel_centres(
+    height: int, width: int, device: torch.device, dtype: torch.dtype
+) -> tuple[torch.Tensor, torch.Tensor]:
     """x and y of every output pixel centre, flattened, in affine_grid's normalized units."""
     xs = (torch.arange(width, device=device, dtype=dtype) * 2 + 1) / width - 1
     ys = (torch.arange(height, device=device, dtype=dtype) * 2 + 1) / height - 1
@@ -138,8 +148,12 @@ def sampling_grid(theta: torch.Tensor, height: int, width: int) -> torch.Tensor:
     element-wise operations on cached pixel centres (for small images this is several times
     faster than ``affine_grid``, which goes through a batched matrix product)."""
     x, y = _pixel_centres(height, width, theta.device, theta.dtype)
-    gx = torch.addcmul(torch.addcmul(theta[:, 0, 2:3], theta[:, 0, 0:1], x), theta[:, 0, 1:2], y)
-    gy = torch.addcmul(torch.addcmul(theta[:, 1, 2:3], theta[:, 1, 0:1], x), theta[:, 1, 1:2], y)
+    gx = torch.addcmul(
+        torch.addcmul(theta[:, 0, 2:3], theta[:, 0, 0:1], x), theta[:, 0, 1:2], y
+    )
+    gy = torch.addcmul(
+        torch.addcmul(theta[:, 1, 2:3], theta[:, 1, 0:1], x), theta[:, 1, 1:2], y
+    )
     return torch.stack([gx, gy], dim=-1).view(len(theta), height, width, 2)
 
 
@@ -148,8 +162,6 @@ def warp(images: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
     zeros outside the image."""
     _, _, h, w = images.shape
     grid = sampling_grid(theta.to(images.dtype), h, w)
-    return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-
-
-NO_AUGMENT = BatchAugment(0.0, 0.0, 0, 0.0, 0.0, 0.0)
-"""The identity: every range set to zero."""
+    return F.grid_sample(
+        images, grid, mode="bilinear", padding_mode="zeros", align_corners=False
+    )

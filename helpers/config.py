@@ -6,8 +6,8 @@ The book has two modes and one switch:
 * **fast** (environment variable ``DLBOOK_FAST=1``, set by the test run): tiny data and few
   epochs, so that every notebook re-executes in seconds on a laptop CPU.
 
-Every size or epoch count that depends on the mode is listed in :data:`SETTINGS`, one entry per
-chapter, so the two modes are decided in exactly one place.
+Each chapter states its own sizes for both modes in its set-up cell, where the reader sees
+them, with one call: ``cfg = helpers.by_mode(full=dict(...), fast=dict(...))``.
 """
 
 from __future__ import annotations
@@ -15,65 +15,16 @@ from __future__ import annotations
 import os
 import platform
 import random
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
 
 FAST_ENV = "DLBOOK_FAST"
 PROGRESS_ENV = "DLBOOK_PROGRESS"
-
-# chapter -> setting -> (full value, fast value)
-_SETTINGS: dict[str, dict[str, tuple[Any, Any]]] = {
-    "q1": {
-        "n_points": (15, 15),  # the polynomial toy problem is tiny in both modes
-        "mlp_epochs": (150, 15),  # the digits MLP (torch)
-        "sk_max_iter": (200, 20),  # scikit-learn's MLP in learning curves and cross-validation
-        "lc_points": (5, 3),  # training-set sizes on the learning curve
-        "cv_folds": (5, 3),
-    },
-    "q2": {
-        "resamples": (200, 10),  # training sets drawn for the bias-variance estimate
-        "n_train": (200, 200),
-        "n_test": (500, 100),
-        "noise_features": ((0, 10, 25, 50, 75, 90, 110, 150, 200), (0, 25, 90)),
-        "cv_folds": (5, 3),
-    },
-    "q3": {
-        "train_size": (50_000, 1_000),
-        "val_size": (10_000, 500),
-        "test_size": (10_000, 500),
-        "teacher_epochs": (10, 1),
-        "student_epochs": (20, 2),
-        "seeds": (3, 2),
-        "sweep_temperatures": ((1, 2, 4, 8, 20), (1, 4)),
-        "sweep_alphas": ((0.1, 0.5, 0.9), (0.5,)),
-        "sweep_epochs": (8, 1),
-        "few_labels": (5_000, 200),
-        "few_labels_epochs": (40, 2),
-        "transfer_epochs": (20, 1),
-    },
-    "q4": {  # a 5-sample problem: the same, fast, in both modes
-        "max_steps": (1_000, 1_000),
-        "check_steps": (200, 200),
-    },
-    "q5": {
-        "train_size": (50_000, 1_000),
-        "val_size": (10_000, 500),
-        "test_size": (10_000, 500),
-        "epochs_a": (10, 1),  # the homework's network, SGD and Adam
-        "heads_epochs": (3, 1),  # logits vs LogSoftmax vs Softmax in front of the loss
-        "overfit_train_size": (5_000, 300),  # (b) and (c): a training subset makes the point fast
-        "overfit_epochs": (30, 2),
-        "final_epochs": (30, 1),
-    },
-}
-
-SETTINGS: Mapping[str, Mapping[str, tuple[Any, Any]]] = MappingProxyType(
-    {k: MappingProxyType(v) for k, v in _SETTINGS.items()}
-)
+DEVICE_ENV = "DLBOOK_DEVICE"
 
 
 def is_fast() -> bool:
@@ -91,14 +42,27 @@ def mode() -> str:
     return "fast" if is_fast() else "full"
 
 
-def settings(chapter: str, fast: bool | None = None) -> dict[str, Any]:
-    """The mode-dependent sizes and epochs of ``chapter`` (``"q1"`` ... ``"q5"``)."""
-    if not isinstance(chapter, str):
-        raise TypeError(f"chapter must be a str such as 'q1', got {type(chapter).__name__}")
-    if chapter not in SETTINGS:
-        raise ValueError(f"chapter must be one of {sorted(SETTINGS)}, got {chapter!r}")
-    use_fast = is_fast() if fast is None else fast
-    return {name: pair[1 if use_fast else 0] for name, pair in SETTINGS[chapter].items()}
+def by_mode(*, full: Mapping[str, Any], fast: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings of the active mode: ``full`` normally, ``fast`` under ``DLBOOK_FAST=1``.
+
+    Both must name the same settings, so that a chapter cannot use a size that one of its
+    modes forgot to state.
+
+    >>> cfg = by_mode(full=dict(epochs=30), fast=dict(epochs=2))  # doctest: +SKIP
+    """
+    for name, value in (("full", full), ("fast", fast)):
+        if not isinstance(value, Mapping):
+            raise TypeError(
+                f"{name} must be a dict of settings, got {type(value).__name__}"
+            )
+    if set(full) != set(fast):
+        only_full = sorted(set(full) - set(fast))
+        only_fast = sorted(set(fast) - set(full))
+        raise ValueError(
+            "full and fast must name the same settings; "
+            f"only in full: {only_full}, only in fast: {only_fast}"
+        )
+    return dict(fast if is_fast() else full)
 
 
 def show_progress() -> bool:
@@ -117,15 +81,17 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)  # also seeds every CUDA device
 
 
-def pick_device(prefer: str | None = None) -> torch.device:
+def pick_device() -> torch.device:
     """The best available device: ``cuda``, then ``mps``, then ``cpu``.
 
-    ``prefer`` (or the environment variable ``DLBOOK_DEVICE``) forces one of them.
+    The environment variable ``DLBOOK_DEVICE`` (``cuda``, ``mps`` or ``cpu``) forces one.
     """
-    prefer = prefer if prefer is not None else os.environ.get("DLBOOK_DEVICE") or None
-    if prefer is not None:
+    prefer = os.environ.get(DEVICE_ENV, "").strip()
+    if prefer:
         if prefer not in ("cuda", "mps", "cpu"):
-            raise ValueError(f"prefer must be 'cuda', 'mps' or 'cpu', got {prefer!r}")
+            raise ValueError(
+                f"{DEVICE_ENV} must be 'cuda', 'mps' or 'cpu', got {prefer!r}"
+            )
         return torch.device(prefer)
     if torch.cuda.is_available():
         return torch.device("cuda")
@@ -158,25 +124,21 @@ def cpu_name() -> str:
 
 @dataclass(frozen=True)
 class Context:
-    """What :func:`setup` decided: mode, device, seed and the chapter's settings."""
+    """What :func:`setup` decided: the mode, the device and the seed."""
 
     mode: str
     device: torch.device
     seed: int
-    settings: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def fast(self) -> bool:
-        return self.mode == "fast"
 
     def summary(self) -> str:
+        version = torch.__version__.split("+")[0]
         return (
-            f"Mode: {self.mode} | device: {self.device.type} | torch {torch.__version__.split('+')[0]}"
+            f"Mode: {self.mode} | device: {self.device.type} | torch {version}"
             f" | seed {self.seed}"
         )
 
 
-def setup(chapter: str | None = None, seed: int = 0, device: str | None = None) -> Context:
+def setup(seed: int = 0) -> Context:
     """Seed everything, pick the device, read the mode and print one line saying so.
 
     Also sets a white figure background (readable in dark mode) for matplotlib.
@@ -187,11 +149,6 @@ def setup(chapter: str | None = None, seed: int = 0, device: str | None = None) 
     matplotlib.rcParams.update(
         {"figure.facecolor": "white", "savefig.facecolor": "white", "figure.dpi": 100}
     )
-    ctx = Context(
-        mode=mode(),
-        device=pick_device(device),
-        seed=seed,
-        settings=settings(chapter) if chapter is not None else {},
-    )
+    ctx = Context(mode=mode(), device=pick_device(), seed=seed)
     print(ctx.summary())
     return ctx

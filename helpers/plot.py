@@ -6,7 +6,7 @@ notebook can add to it.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import torch
@@ -20,7 +20,9 @@ _METRICS = {
 }
 
 
-def _as_dict(histories: History | Sequence[History] | Mapping[str, History]) -> dict[str, History]:
+def _as_dict(
+    histories: History | Sequence[History] | Mapping[str, History],
+) -> dict[str, History]:
     if isinstance(histories, History):
         return {histories.label or "run": histories}
     if isinstance(histories, Mapping):
@@ -29,13 +31,16 @@ def _as_dict(histories: History | Sequence[History] | Mapping[str, History]) -> 
         items = {h.label or f"run {i + 1}": h for i, h in enumerate(histories)}
     else:
         raise TypeError(
-            f"histories must be a History, a sequence or a dict of them, got {type(histories).__name__}"
+            "histories must be a History, a sequence or a dict of them, "
+            f"got {type(histories).__name__}"
         )
     if not items:
         raise ValueError("histories is empty")
     for name, h in items.items():
         if not isinstance(h, History):
-            raise TypeError(f"histories[{name!r}] must be a History, got {type(h).__name__}")
+            raise TypeError(
+                f"histories[{name!r}] must be a History, got {type(h).__name__}"
+            )
     return items
 
 
@@ -56,16 +61,30 @@ def plot_history(
     for m in metrics:
         if m not in _METRICS:
             raise ValueError(f"metrics must be taken from {tuple(_METRICS)}, got {m!r}")
-    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 4), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(metrics), figsize=(5.5 * len(metrics), 4), squeeze=False
+    )
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, m in zip(axes[0], metrics):
         train_key, val_key, ylabel = _METRICS[m]
         for i, (name, h) in enumerate(runs.items()):
             color = colors[i % len(colors)]
             if show_train:
-                ax.plot(h.epoch, getattr(h, train_key), "--", color=color, label=f"{name} (train)")
+                ax.plot(
+                    h.epoch,
+                    getattr(h, train_key),
+                    "--",
+                    color=color,
+                    label=f"{name} (train)",
+                )
             if getattr(h, val_key):
-                ax.plot(h.epoch, getattr(h, val_key), "-", color=color, label=f"{name} (validation)")
+                ax.plot(
+                    h.epoch,
+                    getattr(h, val_key),
+                    "-",
+                    color=color,
+                    label=f"{name} (validation)",
+                )
                 if mark_best is not None:
                     best = h.best_epoch(mark_best)
                     ax.axvline(best, color=color, linestyle=":", linewidth=1)
@@ -100,25 +119,37 @@ def show_images(
         raise TypeError(f"images must be a torch.Tensor, got {type(images).__name__}")
     if images.dim() == 4:
         if images.shape[1] != 1:
-            raise ValueError(f"images must have one channel, got shape {tuple(images.shape)}")
+            raise ValueError(
+                f"images must have one channel, got shape {tuple(images.shape)}"
+            )
         images = images[:, 0]
     if images.dim() != 3:
-        raise ValueError(f"images must have shape (N, H, W) or (N, 1, H, W), got {tuple(images.shape)}")
+        raise ValueError(
+            f"images must have shape (N, H, W) or (N, 1, H, W), got {tuple(images.shape)}"
+        )
     n = len(images)
     labels = [int(v) for v in labels]
     if len(labels) != n:
-        raise ValueError(f"labels must have one entry per image ({n}), got {len(labels)}")
+        raise ValueError(
+            f"labels must have one entry per image ({n}), got {len(labels)}"
+        )
     preds = None if predictions is None else [int(v) for v in predictions]
     if preds is not None and len(preds) != n:
-        raise ValueError(f"predictions must have one entry per image ({n}), got {len(preds)}")
+        raise ValueError(
+            f"predictions must have one entry per image ({n}), got {len(preds)}"
+        )
     if not isinstance(ncols, int) or ncols <= 0:
         raise ValueError(f"ncols must be a positive int, got {ncols!r}")
     for v in labels + (preds or []):
         if not 0 <= v < len(classes):
-            raise ValueError(f"labels and predictions must be in [0, {len(classes)}), got {v}")
+            raise ValueError(
+                f"labels and predictions must be in [0, {len(classes)}), got {v}"
+            )
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.6 * ncols, 1.9 * nrows + 0.4), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(1.6 * ncols, 1.9 * nrows + 0.4), squeeze=False
+    )
     pixels = images.detach().float().cpu()
     if images.dtype == torch.uint8:
         pixels = pixels / 255.0

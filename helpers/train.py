@@ -1,6 +1,6 @@
 """The epoch loop every chapter repeats: :func:`fit`, :func:`evaluate` and the :class:`History`.
 
-Data are in-memory tensors (see :mod:`helpers.data`): ``train=(images, labels, *extra)``. The
+Data are in-memory tensors (see :mod:`helpers.tensors`): ``train=(images, labels, *extra)``. The
 training loss is ``loss_fn(logits, labels, *extra)``, so a chapter can pass more per-sample
 targets (chapter Q3 passes the teacher's logits). Validation is always measured with plain
 cross-entropy and accuracy against the labels.
@@ -11,19 +11,19 @@ from __future__ import annotations
 import copy
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from .config import show_progress
-from .data import iterate_batches
+from .tensors import check_same_length, iterate_batches
 
 try:  # a notebook progress bar needs ipywidgets; without it, fall back to the text bar
     import ipywidgets  # noqa: F401
-
     from tqdm.auto import tqdm
 except ImportError:  # pragma: no cover - depends on the environment
     from tqdm import tqdm
@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 LossFn = Callable[..., torch.Tensor]
 Augment = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
 
-PRECISIONS = ("float32", "bfloat16", "float16", "auto")
+EVAL_BATCH = 1024  # images per forward pass when evaluating (no gradients kept)
 MONITORS = ("val_loss", "val_acc")
 
 
@@ -64,7 +64,9 @@ class History:
             raise ValueError(f"metric must be one of {MONITORS}, got {metric!r}")
         values = getattr(self, metric)
         if not values:
-            raise ValueError("this history has no validation values (fit was called without val)")
+            raise ValueError(
+                "this history has no validation values (fit was called without val)"
+            )
         pick = min if metric == "val_loss" else max
         best = pick(range(len(values)), key=lambda i: values[i])
         return self.epoch[best]
@@ -75,11 +77,10 @@ class History:
             raise ValueError(f"epoch must be between 1 and {len(self)}, got {epoch}")
         i = self.epoch.index(epoch)
         keys = ("train_loss", "train_acc", "val_loss", "val_acc", "seconds")
-        return {"epoch": epoch, **{k: getattr(self, k)[i] for k in keys if getattr(self, k)}}
-
-    @property
-    def total_seconds(self) -> float:
-        return float(sum(self.seconds))
+        return {
+            "epoch": epoch,
+            **{k: getattr(self, k)[i] for k in keys if getattr(self, k)},
+        }
 
     def table(self) -> str:
         """The history as a fixed-width text table, one row per epoch."""
@@ -99,16 +100,13 @@ class History:
 def _check_data(name: str, data: Sequence[torch.Tensor]) -> None:
     if not isinstance(data, (tuple, list)) or len(data) < 2:
         raise TypeError(f"{name} must be a tuple (images, labels, *extra) of tensors")
-    n = len(data[0])
-    for t in data:
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"{name} must hold torch.Tensors, got {type(t).__name__}")
-        if len(t) != n:
-            raise ValueError(f"{name}: all tensors must have the same length, got {[len(t) for t in data]}")
+    n = check_same_length(f"the tensors of {name}", data)
     if n == 0:
         raise ValueError(f"{name} is empty")
     if data[1].dtype != torch.int64:
-        raise TypeError(f"{name}: labels must be int64 class indices, got {data[1].dtype}")
+        raise TypeError(
+            f"{name}: labels must be int64 class indices, got {data[1].dtype}"
+        )
 
 
 def _positive_int(name: str, value: Any) -> None:
@@ -116,43 +114,6 @@ def _positive_int(name: str, value: Any) -> None:
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value}")
-
-
-def cpu_has_native_bf16() -> bool:
-    """True when the CPU has bfloat16 instructions (AMX or AVX512-BF16), so bf16 is not emulated."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            flags = next((line for line in fh if line.startswith("flags")), "")
-    except OSError:
-        return False
-    return "amx_bf16" in flags or "avx512_bf16" in flags
-
-
-def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
-    """The compute dtype for ``precision`` on ``device`` (float32 means no autocast).
-
-    ``"auto"``: bfloat16 on GPUs that support it and on CPUs with native bf16 instructions,
-    float16 on older CUDA GPUs, float32 everywhere else.
-    """
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    if precision == "float32":
-        return torch.float32
-    if precision == "bfloat16":
-        return torch.bfloat16
-    if precision == "float16":
-        if device.type != "cuda":
-            raise ValueError("precision='float16' needs a CUDA device; use 'bfloat16' or 'auto'")
-        return torch.float16
-    if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    if device.type == "cpu" and cpu_has_native_bf16():
-        return torch.bfloat16
-    return torch.float32
-
-
-def _autocast(device: torch.device, dtype: torch.dtype):
-    return torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32)
 
 
 def _model_device(model: nn.Module) -> torch.device:
@@ -163,41 +124,37 @@ def _model_device(model: nn.Module) -> torch.device:
 
 
 def _correct(logits: torch.Tensor, labels: torch.Tensor) -> tuple[int, int]:
-    known = labels >= 0  # label -1 marks an unlabelled sample (chapter Q3's transfer set)
+    known = (
+        labels >= 0
+    )  # label -1 marks an unlabelled sample (chapter Q3's transfer set)
     hits = (logits.argmax(dim=1) == labels) & known
     return int(hits.sum()), int(known.sum())
 
 
 @torch.no_grad()
-def predict(
-    model: nn.Module, images: torch.Tensor, batch_size: int = 1024, precision: str = "float32"
-) -> torch.Tensor:
-    """The model's outputs (logits) for ``images``, in evaluation mode, as float32 on the CPU."""
-    _positive_int("batch_size", batch_size)
+def predict(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
+    """The model's outputs (logits) for ``images``, in evaluation mode, as float32 on the CPU.
+
+    Images go through in chunks of ``EVAL_BATCH``; the model's training mode is restored.
+    """
     device = _model_device(model)
-    dtype = resolve_precision(precision, device)
     was_training = model.training
     model.eval()
     outs = []
-    for start in range(0, len(images), batch_size):
-        xb = images[start : start + batch_size].to(device, non_blocking=True)
-        with _autocast(device, dtype):
-            outs.append(model(xb).float().cpu())
+    for start in range(0, len(images), EVAL_BATCH):
+        xb = images[start : start + EVAL_BATCH].to(device, non_blocking=True)
+        outs.append(model(xb).float().cpu())
     model.train(was_training)
     return torch.cat(outs)
 
 
 @torch.no_grad()
 def evaluate(
-    model: nn.Module,
-    images: torch.Tensor,
-    labels: torch.Tensor,
-    batch_size: int = 1024,
-    precision: str = "float32",
+    model: nn.Module, images: torch.Tensor, labels: torch.Tensor
 ) -> tuple[float, float]:
     """Mean cross-entropy and accuracy of ``model`` on (images, labels), in evaluation mode."""
     _check_data("evaluate's data", (images, labels))
-    logits = predict(model, images, batch_size=batch_size, precision=precision)
+    logits = predict(model, images)
     labels = labels.cpu()
     loss = F.cross_entropy(logits, labels).item()
     hits, known = _correct(logits, labels)
@@ -218,9 +175,7 @@ def fit(
     eval_train: bool = False,
     restore_best: str | None = None,
     patience: int | None = None,
-    precision: str = "float32",
     scheduler: Any = None,
-    progress: bool | None = None,
     label: str = "",
 ) -> History:
     """Train ``model`` for ``epochs`` epochs of mini-batches and return its :class:`History`.
@@ -233,34 +188,38 @@ def fit(
     * ``eval_train``: measure training loss/accuracy after each epoch on the clean training
       data in evaluation mode (an extra forward pass) instead of as running means.
     * ``restore_best`` (``"val_loss"`` or ``"val_acc"``): at the end, load the weights of the
-      best epoch (the model chosen by validation); ``patience``: also stop after that many
-      epochs without improvement (early stopping).
-    * ``precision``: ``"float32"`` (default), ``"bfloat16"``, ``"float16"`` (CUDA, with a
-      gradient scaler) or ``"auto"`` (see :func:`resolve_precision`).
+      best epoch (checkpoint selection: the model chosen by validation); ``patience``: stop
+      after that many epochs without improvement of the monitored value (early stopping;
+      ``restore_best``'s metric, else the validation loss).
+    * A progress bar (tqdm) shows the epochs unless ``DLBOOK_PROGRESS=0``.
     * ``scheduler``: a learning-rate scheduler (``torch.optim.lr_scheduler``), stepped once
       at the end of every epoch.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+        raise TypeError(
+            f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
+        )
     _check_data("train", train)
     if val is not None:
         _check_data("val", val)
     _positive_int("epochs", epochs)
     _positive_int("batch_size", batch_size)
     if restore_best is not None and restore_best not in MONITORS:
-        raise ValueError(f"restore_best must be None or one of {MONITORS}, got {restore_best!r}")
+        raise ValueError(
+            f"restore_best must be None or one of {MONITORS}, got {restore_best!r}"
+        )
     if (restore_best is not None or patience is not None) and val is None:
         raise ValueError("restore_best and patience need validation data (val)")
     if patience is not None:
         _positive_int("patience", patience)
     if scheduler is not None and not callable(getattr(scheduler, "step", None)):
-        raise TypeError(f"scheduler must have a step() method, got {type(scheduler).__name__}")
+        raise TypeError(
+            f"scheduler must have a step() method, got {type(scheduler).__name__}"
+        )
     loss_fn = loss_fn if loss_fn is not None else F.cross_entropy
     device = _model_device(model)
-    dtype = resolve_precision(precision, device)
-    scaler = torch.amp.GradScaler("cuda") if dtype == torch.float16 else None
     monitor = restore_best or ("val_loss" if patience is not None else None)
 
     order_gen = torch.Generator().manual_seed(seed)
@@ -273,36 +232,32 @@ def fit(
     bar = tqdm(
         range(1, epochs + 1),
         desc=label or "training",
-        disable=not (show_progress() if progress is None else progress),
+        disable=not show_progress(),
         leave=False,
     )
     for epoch in bar:
         start = time.perf_counter()
         model.train()
         loss_sum, hits, seen = 0.0, 0, 0
-        for batch in iterate_batches(*train, batch_size=batch_size, generator=order_gen):
+        for batch in iterate_batches(
+            *train, batch_size=batch_size, generator=order_gen
+        ):
             batch = [t.to(device, non_blocking=True) for t in batch]
             xb = batch[0]
             if augment is not None:
                 xb = augment(xb, aug_gen)
-            with _autocast(device, dtype):
-                logits = model(xb)
-                loss = loss_fn(logits.float(), *batch[1:])
+            logits = model(xb)
+            loss = loss_fn(logits, *batch[1:])
             optimizer.zero_grad(set_to_none=True)
-            if scaler is not None:
-                scaler.scale(loss).backward()
-                scaler.step(optimizer)
-                scaler.update()
-            else:
-                loss.backward()
-                optimizer.step()
+            loss.backward()
+            optimizer.step()
             loss_sum += loss.item() * len(xb)
             h, k = _correct(logits.detach(), batch[1])
             hits, seen = hits + h, seen + k
         if scheduler is not None:
             scheduler.step()
         if eval_train:
-            train_loss, train_acc = evaluate(model, train[0], train[1], precision=precision)
+            train_loss, train_acc = evaluate(model, train[0], train[1])
         else:
             train_loss, train_acc = loss_sum / n, hits / max(seen, 1)
         history.epoch.append(epoch)
@@ -310,14 +265,16 @@ def fit(
         history.train_acc.append(train_acc)
         postfix = {"loss": f"{train_loss:.3f}"}
         if val is not None:
-            val_loss, val_acc = evaluate(model, val[0], val[1], precision=precision)
+            val_loss, val_acc = evaluate(model, val[0], val[1])
             history.val_loss.append(val_loss)
             history.val_acc.append(val_acc)
             postfix["val_acc"] = f"{val_acc:.3f}"
         history.seconds.append(time.perf_counter() - start)
         bar.set_postfix(postfix)
         if monitor is not None:
-            value = history.val_loss[-1] if monitor == "val_loss" else -history.val_acc[-1]
+            value = (
+                history.val_loss[-1] if monitor == "val_loss" else -history.val_acc[-1]
+            )
             if value < best_value:
                 best_value, since_best = value, 0
                 best_state = copy.deepcopy(model.state_dict()) if restore_best else None
@@ -337,7 +294,9 @@ def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def mlp(sizes: Sequence[int], dropout: float = 0.0, init: str = "default") -> nn.Sequential:
+def mlp(
+    sizes: Sequence[int], dropout: float = 0.0, init: str = "default"
+) -> nn.Sequential:
     """Flatten, then Linear-ReLU(-Dropout) blocks for ``sizes`` (e.g. ``[784, 512, 10]``),
     with a plain Linear output layer (logits).
 

@@ -33,26 +33,24 @@
 # Every number quoted in the text comes from the outputs printed right above it.
 
 # %% tags=["colab", "remove-cell"]
-# Colab only: install the book's helpers from a pinned revision of the repository.
+# Colab only: install the book's helpers from the revision this notebook comes from.
 # (Locally, `make book` or `pip install -e .` has installed them already.)
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q",
-         "dlbook-helpers @ git+https://github.com/dlbook-hw1/deep-learning-hw1@v0.1.0"],
-        check=True,
-    )
+    repository, revision = "https://github.com/dlbook-hw1/deep-learning-hw1", "main"
+    package = f"dlbook-helpers @ git+{repository}@{revision}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %%
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
-from numpy.polynomial.legendre import legvander
 import torch
+from numpy.polynomial.legendre import legvander
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, Ridge
@@ -64,9 +62,16 @@ from sklearn.preprocessing import FunctionTransformer
 
 import helpers
 
-ctx = helpers.setup("q1", seed=0)
-cfg = ctx.settings
-print(cfg)
+ctx = helpers.setup(seed=0)
+# This chapter's sizes: full mode (the numbers in the text) and fast mode (the tests).
+cfg = helpers.by_mode(
+    full=dict(
+        digits_mlp_epochs=150, sklearn_mlp_iterations=200, curve_sizes=5, cv_folds=5
+    ),
+    fast=dict(
+        digits_mlp_epochs=15, sklearn_mlp_iterations=20, curve_sizes=3, cv_folds=3
+    ),
+)
 
 # %% [markdown]
 # ## (a) Overfitting and underfitting
@@ -85,8 +90,11 @@ print(cfg)
 # polynomials of growing degree (the degree is the model's *capacity*; degree 14 has as many
 # coefficients as there are points). 2,000 independent samples measure the error on new data.
 
+
 # %%
-def make_sine_data(n: int, rng: np.random.Generator, spread: bool, noise: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+def make_sine_data(
+    n: int, rng: np.random.Generator, spread: bool, noise: float = 0.3
+) -> tuple[np.ndarray, np.ndarray]:
     """n noisy samples of sin(2 pi x); spread=True puts one x in each of n equal bins of [0, 1]."""
     x = (np.arange(n) + rng.uniform(0, 1, n)) / n if spread else rng.uniform(0, 1, n)
     return x[:, None], np.sin(2 * np.pi * x) + rng.normal(0, noise, n)
@@ -99,15 +107,18 @@ def polynomial(degree: int, alpha: float = 0.0):
     polynomials as 1, x, ..., x^degree), so even high degrees are fitted exactly.
     """
     features = FunctionTransformer(lambda x: legvander(2 * x[:, 0] - 1, degree)[:, 1:])
-    return make_pipeline(features, Ridge(alpha=alpha) if alpha > 0 else LinearRegression())
+    return make_pipeline(
+        features, Ridge(alpha=alpha) if alpha > 0 else LinearRegression()
+    )
 
 
+N_POINTS = 15  # the same in both modes: the toy problem is tiny
 rng = np.random.default_rng(0)
-x_train, y_train = make_sine_data(cfg["n_points"], rng, spread=True)
+x_train, y_train = make_sine_data(N_POINTS, rng, spread=True)
 x_val, y_val = make_sine_data(2_000, rng, spread=False)
 
 rows = []
-for d in range(1, cfg["n_points"]):
+for d in range(1, N_POINTS):
     model = polynomial(d).fit(x_train, y_train)
     train_mse = mean_squared_error(y_train, model.predict(x_train))
     val_mse = mean_squared_error(y_val, model.predict(x_val))
@@ -118,7 +129,9 @@ for d, tr, va in rows:
     print(f"{d:>6} {tr:>10.3f} {va:>10.3f}")
 best_degree = min(rows, key=lambda r: r[2])[0]
 max_degree = rows[-1][0]
-print(f"lowest validation error at degree {best_degree}; noise variance (the floor) = {0.3**2:.3f}")
+print(
+    f"lowest validation error at degree {best_degree}; noise variance (the floor) = {0.3**2:.3f}"
+)
 
 # %%
 fig, ax = plt.subplots(figsize=(6.5, 4))
@@ -130,7 +143,9 @@ ax.axvline(best_degree, color="green", alpha=0.4, label=f"best degree ({best_deg
 ax.set_yscale("log")
 ax.set_xlabel("polynomial degree (capacity)")
 ax.set_ylabel("mean squared error (log scale)")
-ax.set_title("Error against capacity: underfitting on the left, overfitting on the right")
+ax.set_title(
+    "Error against capacity: underfitting on the left, overfitting on the right"
+)
 ax.legend()
 fig.tight_layout()
 plt.show()
@@ -150,9 +165,27 @@ def plot_fits(fits: dict, title: str) -> None:
     fig, axes = plt.subplots(1, len(fits), figsize=(13, 3.8), sharey=True)
     for ax, (name, (model, xs, ys)) in zip(axes, fits.items()):
         val_mse = mean_squared_error(y_val, model.predict(x_val))
-        ax.plot(grid, np.sin(2 * np.pi * grid), color="gray", linestyle=":", label="true function")
-        ax.scatter(xs, ys, s=8 if len(xs) > 50 else 18, color="black", alpha=0.7, label="training points")
-        ax.plot(grid, np.clip(model.predict(grid), -3, 3), color="crimson", label="fitted polynomial")
+        ax.plot(
+            grid,
+            np.sin(2 * np.pi * grid),
+            color="gray",
+            linestyle=":",
+            label="true function",
+        )
+        ax.scatter(
+            xs,
+            ys,
+            s=8 if len(xs) > 50 else 18,
+            color="black",
+            alpha=0.7,
+            label="training points",
+        )
+        ax.plot(
+            grid,
+            np.clip(model.predict(grid), -3, 3),
+            color="crimson",
+            label="fitted polynomial",
+        )
         ax.set_title(f"{name}\nvalidation MSE {val_mse:.2f}", fontsize=10)
         ax.set_xlabel("x")
         ax.set_ylim(-2.5, 2.5)
@@ -163,9 +196,17 @@ def plot_fits(fits: dict, title: str) -> None:
     plt.show()
 
 
-plot_fits({f"{name}: degree {d}": (polynomial(d).fit(x_train, y_train), x_train, y_train)
-           for d, name in [(1, "underfit"), (best_degree, "good fit"), (max_degree, "overfit")]},
-          title=f"The same {len(x_train)} points fitted by three polynomials")
+plot_fits(
+    {
+        f"{name}: degree {d}": (polynomial(d).fit(x_train, y_train), x_train, y_train)
+        for d, name in [
+            (1, "underfit"),
+            (best_degree, "good fit"),
+            (max_degree, "overfit"),
+        ]
+    },
+    title=f"The same {len(x_train)} points fitted by three polynomials",
+)
 
 # %% [markdown]
 # **Remedies, tested.** Keep the degree-14 model that overfits and change one thing at a
@@ -174,7 +215,7 @@ plot_fits({f"{name}: degree {d}": (polynomial(d).fit(x_train, y_train), x_train,
 # model's size.
 
 # %%
-x_more, y_more = make_sine_data(10 * cfg["n_points"], np.random.default_rng(1), spread=True)
+x_more, y_more = make_sine_data(10 * N_POINTS, np.random.default_rng(1), spread=True)
 n, d = len(x_train), max_degree
 remedies = {
     f"degree {d}, {n} points": (polynomial(d), x_train, y_train),
@@ -184,8 +225,10 @@ remedies = {
 print(f"{'setting':<38} {'train MSE':>9} {'val MSE':>9}")
 for name, (model, xs, ys) in remedies.items():
     model.fit(xs, ys)
-    print(f"{name:<38} {mean_squared_error(ys, model.predict(xs)):>9.3f} "
-          f"{mean_squared_error(y_val, model.predict(x_val)):>9.3f}")
+    print(
+        f"{name:<38} {mean_squared_error(ys, model.predict(xs)):>9.3f} "
+        f"{mean_squared_error(y_val, model.predict(x_val)):>9.3f}"
+    )
 plot_fits(remedies, title=f"Two remedies for the overfitting degree-{d} model")
 
 # %% [markdown]
@@ -212,8 +255,12 @@ plot_fits(remedies, title=f"Two remedies for the overfitting degree-{d} model")
 # %%
 X, y = load_digits(return_X_y=True)
 X = (X / 16.0).astype(np.float32)  # pixel values 0..16 -> [0, 1]
-X_train, X_rest, y_train_d, y_rest = train_test_split(X, y, train_size=500, stratify=y, random_state=0)
-X_val, X_test, y_val_d, y_test = train_test_split(X_rest, y_rest, train_size=0.5, stratify=y_rest, random_state=0)
+X_train, X_rest, y_train_d, y_rest = train_test_split(
+    X, y, train_size=500, stratify=y, random_state=0
+)
+X_val, X_test, y_val_d, y_test = train_test_split(
+    X_rest, y_rest, train_size=0.5, stratify=y_rest, random_state=0
+)
 print(f"train {len(X_train)}, validation {len(X_val)}, test {len(X_test)} images")
 
 train_t = (torch.from_numpy(X_train), torch.from_numpy(y_train_d))
@@ -221,13 +268,21 @@ val_t = (torch.from_numpy(X_val), torch.from_numpy(y_val_d))
 test_t = (torch.from_numpy(X_test), torch.from_numpy(y_test))
 
 
-def train_digits_mlp(dropout: float, label: str) -> tuple[torch.nn.Module, helpers.History]:
+def train_digits_mlp(
+    dropout: float, label: str
+) -> tuple[torch.nn.Module, helpers.History]:
     helpers.seed_everything(0)
     model = helpers.mlp([64, 256, 256, 10], dropout=dropout)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     history = helpers.fit(
-        model, train_t, val_t, optimizer=optimizer, epochs=cfg["mlp_epochs"], batch_size=32,
-        eval_train=True, label=label,
+        model,
+        train_t,
+        val_t,
+        optimizer=optimizer,
+        epochs=cfg["digits_mlp_epochs"],
+        batch_size=32,
+        eval_train=True,
+        label=label,
     )
     return model, history
 
@@ -251,11 +306,18 @@ for name, (xs, ys) in {"train": train_t, "validation": val_t}.items():
 
 # %%
 best = hist_plain.best_epoch("val_loss")
-fig = helpers.plot_history(hist_plain, title="Digits MLP without regularization", mark_best="val_loss", logy=True)
+fig = helpers.plot_history(
+    hist_plain,
+    title="Digits MLP without regularization",
+    mark_best="val_loss",
+    logy=True,
+)
 plt.show()
-print(f"lowest validation loss {min(hist_plain.val_loss):.3f} at epoch {best}; "
-      f"at the last epoch ({len(hist_plain)}): train loss {hist_plain.train_loss[-1]:.4f}, "
-      f"validation loss {hist_plain.val_loss[-1]:.3f}")
+print(
+    f"lowest validation loss {min(hist_plain.val_loss):.3f} at epoch {best}; "
+    f"at the last epoch ({len(hist_plain)}): train loss {hist_plain.train_loss[-1]:.4f}, "
+    f"validation loss {hist_plain.val_loss[-1]:.3f}"
+)
 
 # %% [markdown]
 # The training loss falls towards zero for the whole run. The validation loss reaches its
@@ -272,13 +334,23 @@ print(f"lowest validation loss {min(hist_plain.val_loss):.3f} at epoch {best}; "
 # %%
 X_pool = np.vstack([X_train, X_val])
 y_pool = np.concatenate([y_train_d, y_val_d])
-sk_mlp = MLPClassifier(hidden_layer_sizes=(256, 256), alpha=0.0, max_iter=cfg["sk_max_iter"], random_state=0)
+sk_mlp = MLPClassifier(
+    hidden_layer_sizes=(256, 256),
+    alpha=0.0,
+    max_iter=cfg["sklearn_mlp_iterations"],
+    random_state=0,
+)
 with warnings.catch_warnings():
     # a fixed iteration budget is the point here, not convergence to a tolerance
     warnings.simplefilter("ignore", ConvergenceWarning)
     sizes, train_scores, val_scores = learning_curve(
-        sk_mlp, X_pool, y_pool, train_sizes=np.linspace(0.1, 1.0, cfg["lc_points"]),
-        cv=cfg["cv_folds"], shuffle=True, random_state=0,
+        sk_mlp,
+        X_pool,
+        y_pool,
+        train_sizes=np.linspace(0.1, 1.0, cfg["curve_sizes"]),
+        cv=cfg["cv_folds"],
+        shuffle=True,
+        random_state=0,
     )
 train_err, val_err = 1 - train_scores.mean(axis=1), 1 - val_scores.mean(axis=1)
 print(f"{'train size':>10} {'train error':>11} {'val error':>9} {'gap':>7}")
@@ -308,12 +380,16 @@ plt.show()
 # %%
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
-    cv = cross_validate(sk_mlp, X_pool, y_pool, cv=cfg["cv_folds"], return_train_score=True)
+    cv = cross_validate(
+        sk_mlp, X_pool, y_pool, cv=cfg["cv_folds"], return_train_score=True
+    )
 print(f"{'fold':>4} {'train acc':>9} {'val acc':>8}")
 for i, (tr, va) in enumerate(zip(cv["train_score"], cv["test_score"]), start=1):
     print(f"{i:>4} {tr:>9.3f} {va:>8.3f}")
-print(f"mean {cv['train_score'].mean():>9.3f} {cv['test_score'].mean():>8.3f}"
-      f"   (validation spread: std {cv['test_score'].std():.3f})")
+print(
+    f"mean {cv['train_score'].mean():>9.3f} {cv['test_score'].mean():>8.3f}"
+    f"   (validation spread: std {cv['test_score'].std():.3f})"
+)
 
 # %% [markdown]
 # Every fold tells the same story (training accuracy 1.000, validation clearly lower), so
@@ -327,13 +403,23 @@ print(f"mean {cv['train_score'].mean():>9.3f} {cv['test_score'].mean():>8.3f}"
 
 # %%
 mlp_drop, hist_drop = train_digits_mlp(0.5, "dropout 0.5")
-fig = helpers.plot_history({"no dropout": hist_plain, "dropout 0.5": hist_drop},
-                           title="Digits MLP with and without dropout", logy=True)
+fig = helpers.plot_history(
+    {"no dropout": hist_plain, "dropout 0.5": hist_drop},
+    title="Digits MLP with and without dropout",
+    logy=True,
+)
 plt.show()
-print(f"{'model':<12} {'best val loss':>13} {'final val loss':>14} {'final val acc':>13} {'test acc':>8}")
-for name, model, h in [("no dropout", mlp_plain, hist_plain), ("dropout 0.5", mlp_drop, hist_drop)]:
+print(
+    f"{'model':<12} {'best val loss':>13} {'final val loss':>14} {'final val acc':>13} {'test acc':>8}"
+)
+for name, model, h in [
+    ("no dropout", mlp_plain, hist_plain),
+    ("dropout 0.5", mlp_drop, hist_drop),
+]:
     _, test_acc = helpers.evaluate(model, *test_t)
-    print(f"{name:<12} {min(h.val_loss):>13.3f} {h.val_loss[-1]:>14.3f} {h.val_acc[-1]:>13.3f} {test_acc:>8.3f}")
+    print(
+        f"{name:<12} {min(h.val_loss):>13.3f} {h.val_loss[-1]:>14.3f} {h.val_acc[-1]:>13.3f} {test_acc:>8.3f}"
+    )
 
 # %% [markdown]
 # With dropout the validation loss rises much less after its minimum and the final network
@@ -374,7 +460,9 @@ def dropout_test(h: torch.Tensor, p: float) -> torch.Tensor:
     return h * (1 - p)
 
 
-def inverted_dropout_train(h: torch.Tensor, mask: torch.Tensor, p: float) -> torch.Tensor:
+def inverted_dropout_train(
+    h: torch.Tensor, mask: torch.Tensor, p: float
+) -> torch.Tensor:
     """Inverted dropout (what torch.nn.Dropout does): scale the kept units by 1 / (1 - p)
     during training, so that nothing changes at test time."""
     return h * mask / (1 - p)
@@ -387,26 +475,41 @@ def estimate_p(mask: torch.Tensor) -> float:
 
 # %%
 # NBVAL_CHECK_OUTPUT
-output = torch.tensor([[1.6, -0.7, -0.2, 1.9],
-                       [-2.3, 2.5, 2.5, -0.9],
-                       [-0.5, 3.2, 3.7, -0.4],
-                       [1.3, -0.4, -2.6, 1.2]])
-mask = torch.tensor([[1., 0., 0., 1.],
-                     [0., 1., 1., 0.],
-                     [0., 1., 1., 0.],
-                     [1., 0., 0., 1.]])
+output = torch.tensor(
+    [
+        [1.6, -0.7, -0.2, 1.9],
+        [-2.3, 2.5, 2.5, -0.9],
+        [-0.5, 3.2, 3.7, -0.4],
+        [1.3, -0.4, -2.6, 1.2],
+    ]
+)
+mask = torch.tensor(
+    [
+        [1.0, 0.0, 0.0, 1.0],
+        [0.0, 1.0, 1.0, 0.0],
+        [0.0, 1.0, 1.0, 0.0],
+        [1.0, 0.0, 0.0, 1.0],
+    ]
+)
 p = estimate_p(mask)
 train_out = dropout_train(output, mask)
 test_out = dropout_test(output, p)
-answer_sheet_test = torch.tensor([[0.8, -0.35, -0.1, 0.95],
-                                  [-1.15, 1.25, 1.25, -0.45],
-                                  [-0.25, 1.6, 1.85, -0.2],
-                                  [0.65, -0.2, -1.3, 0.6]])
+answer_sheet_test = torch.tensor(
+    [
+        [0.8, -0.35, -0.1, 0.95],
+        [-1.15, 1.25, 1.25, -0.45],
+        [-0.25, 1.6, 1.85, -0.2],
+        [0.65, -0.2, -1.3, 0.6],
+    ]
+)
 torch.set_printoptions(precision=2)
 print(f"estimated p = {int((mask == 0).sum())}/{mask.numel()} = {p}")
 print("training output (output * mask):\n", train_out + 0.0)  # + 0.0 prints -0.0 as 0.0
 print("test output (output * (1 - p)):\n", test_out)
-print("test output equals the answer sheet's table 4:", torch.allclose(test_out, answer_sheet_test))
+print(
+    "test output equals the answer sheet's table 4:",
+    torch.allclose(test_out, answer_sheet_test),
+)
 
 # %% [markdown]
 # Both tables match the homework's: during training the dropped units are exactly zero and
@@ -424,14 +527,23 @@ torch.manual_seed(0)
 drop = torch.nn.Dropout(p=0.5)
 drop.train()
 torch_train = drop(output)
-torch_mask = (torch_train != 0).float()  # output has no zeros, so the mask is recoverable
+torch_mask = (
+    torch_train != 0
+).float()  # output has no zeros, so the mask is recoverable
 drop.eval()
 torch_eval = drop(output)
-print("inverted training output (output * mask / (1 - p)) with the homework's mask:\n",
-      inverted_dropout_train(output, mask, p) + 0.0)
-print("nn.Dropout(0.5) in train mode equals output * its mask / (1 - p):",
-      torch.equal(torch_train, inverted_dropout_train(output, torch_mask, 0.5)))
-print("kept units scaled by exactly 2:", torch.equal(torch_train[torch_mask.bool()], 2 * output[torch_mask.bool()]))
+print(
+    "inverted training output (output * mask / (1 - p)) with the homework's mask:\n",
+    inverted_dropout_train(output, mask, p) + 0.0,
+)
+print(
+    "nn.Dropout(0.5) in train mode equals output * its mask / (1 - p):",
+    torch.equal(torch_train, inverted_dropout_train(output, torch_mask, 0.5)),
+)
+print(
+    "kept units scaled by exactly 2:",
+    torch.equal(torch_train[torch_mask.bool()], 2 * output[torch_mask.bool()]),
+)
 print("nn.Dropout in eval mode is the identity:", torch.equal(torch_eval, output))
 
 # %% [markdown]
@@ -444,18 +556,28 @@ print("nn.Dropout in eval mode is the identity:", torch.equal(torch_eval, output
 # NBVAL_CHECK_OUTPUT
 generator = torch.Generator().manual_seed(0)
 trials = 20_000
-masks = (torch.rand(trials, 4, 4, generator=generator) >= 0.5).float()  # keep with probability 1 - p
+masks = (
+    torch.rand(trials, 4, 4, generator=generator) >= 0.5
+).float()  # keep with probability 1 - p
 classic_mean = dropout_train(output, masks).mean(dim=0)
 inverted_mean = inverted_dropout_train(output, masks, 0.5).mean(dim=0)
 # standard error of each mean: |h| * sqrt(p (1 - p) / trials) (times 1/(1-p) when inverted)
 se_classic = output.abs() * (0.25 / trials) ** 0.5
 se_inverted = se_classic / 0.5
-print("classic: mean training output within 4 standard errors of the test output (1-p)h:",
-      bool(((classic_mean - dropout_test(output, 0.5)).abs() <= 4 * se_classic).all()))
-print("inverted: mean training output within 4 standard errors of the test output h:",
-      bool(((inverted_mean - output).abs() <= 4 * se_inverted).all()))
-print("largest deviation, classic:", round(float((classic_mean - 0.5 * output).abs().max()), 2),
-      "| inverted:", round(float((inverted_mean - output).abs().max()), 2))
+print(
+    "classic: mean training output within 4 standard errors of the test output (1-p)h:",
+    bool(((classic_mean - dropout_test(output, 0.5)).abs() <= 4 * se_classic).all()),
+)
+print(
+    "inverted: mean training output within 4 standard errors of the test output h:",
+    bool(((inverted_mean - output).abs() <= 4 * se_inverted).all()),
+)
+print(
+    "largest deviation, classic:",
+    round(float((classic_mean - 0.5 * output).abs().max()), 2),
+    "| inverted:",
+    round(float((inverted_mean - output).abs().max()), 2),
+)
 print("mean training output, classic:\n", classic_mean)
 
 # %% [markdown]

@@ -38,18 +38,16 @@
 # :::
 
 # %% tags=["colab", "remove-cell"]
-# Colab only: install the book's helpers from a pinned revision of the repository.
+# Colab only: install the book's helpers from the revision this notebook comes from.
 # (Locally, `make book` or `pip install -e .` has installed them already.)
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q",
-         "dlbook-helpers @ git+https://github.com/dlbook-hw1/deep-learning-hw1@v0.1.0"],
-        check=True,
-    )
+    repository, revision = "https://github.com/dlbook-hw1/deep-learning-hw1", "main"
+    package = f"dlbook-helpers @ git+{repository}@{revision}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %%
 import warnings
@@ -65,9 +63,20 @@ from sklearn.preprocessing import StandardScaler
 
 import helpers
 
-ctx = helpers.setup("q2", seed=0)
-cfg = ctx.settings
-print(cfg)
+ctx = helpers.setup(seed=0)
+# This chapter's sizes: full mode (the numbers in the text) and fast mode (the tests).
+cfg = helpers.by_mode(
+    full=dict(
+        training_sets=200,
+        query_points=500,
+        noise_feature_counts=(0, 10, 25, 50, 75, 90, 110, 150, 200),
+        cv_folds=5,
+    ),
+    fast=dict(
+        training_sets=10, query_points=100, noise_feature_counts=(0, 25, 90), cv_folds=3
+    ),
+)
+N_TRAIN = 200  # points per k-NN training set, in both modes
 
 # %% [markdown]
 # ## (a) $k$-NN: bias and variance against $k$
@@ -105,7 +114,9 @@ def sample(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def knn_bias_variance(ks, n_train: int, n_test: int, resamples: int, seed: int = 0) -> dict[str, np.ndarray]:
+def knn_bias_variance(
+    ks, n_train: int, n_test: int, resamples: int, seed: int = 0
+) -> dict[str, np.ndarray]:
     """Bias^2, variance and noise of k-NN's probability estimate, over many training sets.
 
     For every k, `resamples` training sets of size n_train are drawn; the estimate
@@ -122,7 +133,9 @@ def knn_bias_variance(ks, n_train: int, n_test: int, resamples: int, seed: int =
     squared_error = np.zeros((len(ks), resamples))
     for r in range(resamples):
         X, y = sample(n_train, rng)
-        y_new = (rng.uniform(size=n_test) < p).astype(float)  # fresh labels at the query points
+        y_new = (rng.uniform(size=n_test) < p).astype(
+            float
+        )  # fresh labels at the query points
         for i, k in enumerate(ks):
             model = KNeighborsRegressor(n_neighbors=k).fit(X, y)
             estimates[i, r] = model.predict(X_test)
@@ -147,8 +160,8 @@ def knn_bias_variance(ks, n_train: int, n_test: int, resamples: int, seed: int =
 
 # %%
 rng = np.random.default_rng(0)
-X_train, y_train = sample(cfg["n_train"], rng)
-X_val, y_val = sample(cfg["n_test"], rng)
+X_train, y_train = sample(N_TRAIN, rng)
+X_val, y_val = sample(cfg["query_points"], rng)
 g1, g2 = np.meshgrid(np.linspace(-2, 2, 200), np.linspace(-2, 2, 200))
 grid = np.c_[g1.ravel(), g2.ravel()]
 curve = np.linspace(-2, 2, 200)
@@ -164,7 +177,10 @@ for ax, k in zip(axes, (1, 15, 101)):
     ax.scatter(*X_train[y_train == 0].T, s=10, c="navy", label="class 0")
     train_err = np.mean(knn.predict(X_train) != y_train)
     val_err = np.mean(knn.predict(X_val) != y_val)
-    ax.set_title(f"k = {k}: train error {train_err:.3f}, validation error {val_err:.3f}", fontsize=10)
+    ax.set_title(
+        f"k = {k}: train error {train_err:.3f}, validation error {val_err:.3f}",
+        fontsize=10,
+    )
     ax.set_xlabel("$x_1$")
     ax.set_xlim(-2, 2)
     ax.set_ylim(-2, 2)
@@ -187,8 +203,10 @@ print("k = 1: training error =", np.mean(one_nn.predict(X_train) != y_train))
 n = len(X_train)
 all_nn = KNeighborsClassifier(n_neighbors=n).fit(X_train, y_train)
 majority = np.bincount(y_train).argmax()
-print(f"k = n = {n}: class counts {np.bincount(y_train).tolist()}, majority class {majority}; "
-      f"every prediction is the majority class: {bool(np.all(all_nn.predict(grid) == majority))}")
+print(
+    f"k = n = {n}: class counts {np.bincount(y_train).tolist()}, majority class {majority}; "
+    f"every prediction is the majority class: {bool(np.all(all_nn.predict(grid) == majority))}"
+)
 
 # %% [markdown]
 # ### Measuring bias and variance
@@ -208,13 +226,25 @@ print(f"k = n = {n}: class counts {np.bincount(y_train).tolist()}, majority clas
 
 # %%
 ks = (1, 3, 5, 9, 15, 25, 51, 101, 199)
-bv = knn_bias_variance(ks, n_train=cfg["n_train"], n_test=cfg["n_test"], resamples=cfg["resamples"], seed=1)
-print(f"{cfg['resamples']} training sets of {cfg['n_train']} points, {cfg['n_test']} query points\n")
-print(f"{'k':>4} {'bias^2':>8} {'variance':>9} {'noise':>7} {'sum':>7} {'measured':>9} {'train err':>10} {'val err':>8}")
+bv = knn_bias_variance(
+    ks,
+    n_train=N_TRAIN,
+    n_test=cfg["query_points"],
+    resamples=cfg["training_sets"],
+    seed=1,
+)
+print(
+    f"{cfg['training_sets']} training sets of {N_TRAIN} points, {cfg['query_points']} query points\n"
+)
+print(
+    f"{'k':>4} {'bias^2':>8} {'variance':>9} {'noise':>7} {'sum':>7} {'measured':>9} {'train err':>10} {'val err':>8}"
+)
 for i, k in enumerate(bv["k"]):
     total = bv["bias2"][i] + bv["variance"][i] + bv["noise"][i]
-    print(f"{k:>4} {bv['bias2'][i]:>8.4f} {bv['variance'][i]:>9.4f} {bv['noise'][i]:>7.4f} {total:>7.4f} "
-          f"{bv['measured'][i]:>9.4f} {bv['train_error'][i]:>10.3f} {bv['val_error'][i]:>8.3f}")
+    print(
+        f"{k:>4} {bv['bias2'][i]:>8.4f} {bv['variance'][i]:>9.4f} {bv['noise'][i]:>7.4f} {total:>7.4f} "
+        f"{bv['measured'][i]:>9.4f} {bv['train_error'][i]:>10.3f} {bv['val_error'][i]:>8.3f}"
+    )
 best_k = bv["k"][np.argmin(bv["bias2"] + bv["variance"])]
 print(f"\nlowest expected squared error at k = {best_k}")
 
@@ -222,8 +252,20 @@ print(f"\nlowest expected squared error at k = {best_k}")
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.3))
 ax1.plot(bv["k"], bv["bias2"], "o-", label="bias$^2$")
 ax1.plot(bv["k"], bv["variance"], "s-", label="variance")
-ax1.plot(bv["k"], bv["bias2"] + bv["variance"] + bv["noise"], "k^-", label="bias$^2$ + variance + noise")
-ax1.plot(bv["k"], bv["measured"], "x", color="orange", markersize=9, label="measured squared error")
+ax1.plot(
+    bv["k"],
+    bv["bias2"] + bv["variance"] + bv["noise"],
+    "k^-",
+    label="bias$^2$ + variance + noise",
+)
+ax1.plot(
+    bv["k"],
+    bv["measured"],
+    "x",
+    color="orange",
+    markersize=9,
+    label="measured squared error",
+)
 ax1.axhline(bv["noise"][0], color="gray", linestyle=":", label="noise (irreducible)")
 ax1.set_xscale("log")
 ax1.set_xlabel("k (log scale)")
@@ -265,17 +307,27 @@ plt.show()
 # which 10 matter, noise), scored by 5-fold cross-validation over a range of penalties:
 
 # %%
-X_reg, y_reg = make_regression(n_samples=150, n_features=60, n_informative=10, noise=20.0, random_state=0)
+X_reg, y_reg = make_regression(
+    n_samples=150, n_features=60, n_informative=10, noise=20.0, random_state=0
+)
 alphas = np.logspace(-3, 4, 15)
 train_scores, val_scores = validation_curve(
-    Ridge(), X_reg, y_reg, param_name="alpha", param_range=alphas, cv=cfg["cv_folds"], scoring="neg_mean_squared_error"
+    Ridge(),
+    X_reg,
+    y_reg,
+    param_name="alpha",
+    param_range=alphas,
+    cv=cfg["cv_folds"],
+    scoring="neg_mean_squared_error",
 )
 train_mse, val_mse = -train_scores.mean(axis=1), -val_scores.mean(axis=1)
 print(f"{'alpha':>9} {'train MSE':>10} {'val MSE':>10} {'gap':>9}")
 for a, tr, va in zip(alphas, train_mse, val_mse):
     print(f"{a:>9.3g} {tr:>10.1f} {va:>10.1f} {va - tr:>9.1f}")
 best_alpha = alphas[np.argmin(val_mse)]
-print(f"\nbest alpha {best_alpha:.3g}; training MSE rises with every step of alpha: {bool(np.all(np.diff(train_mse) > 0))}")
+print(
+    f"\nbest alpha {best_alpha:.3g}; training MSE rises with every step of alpha: {bool(np.all(np.diff(train_mse) > 0))}"
+)
 
 fig, ax = plt.subplots(figsize=(7, 4.2))
 ax.plot(alphas, train_mse, "o--", label="training MSE")
@@ -310,11 +362,20 @@ plt.show()
 from sklearn.linear_model import LinearRegression
 
 
-def noise_feature_experiment(extra_features, n_train: int = 100, n_val: int = 1000, n_informative: int = 5,
-                             repeats: int = 20, seed: int = 0) -> dict[str, np.ndarray]:
+def noise_feature_experiment(
+    extra_features,
+    n_train: int = 100,
+    n_val: int = 1000,
+    n_informative: int = 5,
+    repeats: int = 20,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
     """Training and validation MSE of least squares with `m` pure-noise features added."""
     rng = np.random.default_rng(seed)
-    train, val = np.zeros((len(extra_features), repeats)), np.zeros((len(extra_features), repeats))
+    train, val = (
+        np.zeros((len(extra_features), repeats)),
+        np.zeros((len(extra_features), repeats)),
+    )
     for r in range(repeats):
         coef = rng.normal(size=n_informative)
         X_all = rng.normal(size=(n_train + n_val, n_informative + max(extra_features)))
@@ -324,11 +385,15 @@ def noise_feature_experiment(extra_features, n_train: int = 100, n_val: int = 10
             model = LinearRegression().fit(X[:n_train], y_all[:n_train])
             train[i, r] = np.mean((model.predict(X[:n_train]) - y_all[:n_train]) ** 2)
             val[i, r] = np.mean((model.predict(X[n_train:]) - y_all[n_train:]) ** 2)
-    return {"m": np.asarray(extra_features), "train": train.mean(axis=1), "val": val.mean(axis=1)}
+    return {
+        "m": np.asarray(extra_features),
+        "train": train.mean(axis=1),
+        "val": val.mean(axis=1),
+    }
 
 
 # %%
-noise = noise_feature_experiment(cfg["noise_features"])
+noise = noise_feature_experiment(cfg["noise_feature_counts"])
 print(f"{'noise features':>14} {'train MSE':>10} {'val MSE':>9} {'gap':>8}")
 for m, tr, va in zip(noise["m"], noise["train"], noise["val"]):
     print(f"{m:>14} {tr:>10.3f} {va:>9.3f} {va - tr:>8.3f}")
@@ -379,8 +444,12 @@ print(f"{'alpha':>9} {'df(alpha)':>10} {'val/train':>10} {'val - train':>12}")
 for a, d, r, g in zip(alphas, dof, ratio, val_mse - train_mse):
     print(f"{a:>9.3g} {d:>10.1f} {r:>10.2f} {g:>12.1f}")
 print("\ndf falls at every step of alpha:", bool(np.all(np.diff(dof) < 0)))
-print("validation/training error ratio falls at every step of alpha:", bool(np.all(np.diff(ratio) < 0)))
+print(
+    "validation/training error ratio falls at every step of alpha:",
+    bool(np.all(np.diff(ratio) < 0)),
+)
 
+# %% [markdown]
 # Both fall at every step: the effective number of parameters from 60.0 to 0.8 and the
 # validation/training error ratio from 4.35 (validation error more than four times the
 # training error: overfitting) to 1.01 (the model does as well on new data as on its
@@ -419,7 +488,13 @@ print("validation/training error ratio falls at every step of alpha:", bool(np.a
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 
 
-def copies_problem(n: int = 100, copies: int = 4, jitter: float = 0.0, seed: int = 0, jitter_seed: int = 10):
+def copies_problem(
+    n: int = 100,
+    copies: int = 4,
+    jitter: float = 0.0,
+    seed: int = 0,
+    jitter_seed: int = 10,
+):
     """y = x + noise, with `copies` copies of x as features (plus optional tiny jitter)."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=n)
@@ -440,17 +515,33 @@ X_copies, y_copies = copies_problem()
 X_jit1, _ = copies_problem(jitter=1e-3, jitter_seed=10)
 X_jit2, _ = copies_problem(jitter=1e-3, jitter_seed=11)
 rows = [
-    ("no penalty, exact copies (minimum-norm answer)", fit_weights(LinearRegression(), X_copies, y_copies)),
-    ("no penalty, copies + 0.1% noise (draw 1)", fit_weights(LinearRegression(), X_jit1, y_copies)),
-    ("no penalty, copies + 0.1% noise (draw 2)", fit_weights(LinearRegression(), X_jit2, y_copies)),
+    (
+        "no penalty, exact copies (minimum-norm answer)",
+        fit_weights(LinearRegression(), X_copies, y_copies),
+    ),
+    (
+        "no penalty, copies + 0.1% noise (draw 1)",
+        fit_weights(LinearRegression(), X_jit1, y_copies),
+    ),
+    (
+        "no penalty, copies + 0.1% noise (draw 2)",
+        fit_weights(LinearRegression(), X_jit2, y_copies),
+    ),
     ("L2: Ridge(alpha=1)", fit_weights(Ridge(alpha=1.0), X_copies, y_copies)),
     ("L1: Lasso(alpha=0.1)", fit_weights(Lasso(alpha=0.1), X_copies, y_copies)),
-    ("L1, weaker: Lasso(alpha=0.01)", fit_weights(Lasso(alpha=0.01), X_copies, y_copies)),
+    (
+        "L1, weaker: Lasso(alpha=0.01)",
+        fit_weights(Lasso(alpha=0.01), X_copies, y_copies),
+    ),
 ]
 print(f"{'fit':<48} {'w1':>7} {'w2':>7} {'w3':>7} {'w4':>7} {'sum':>6}")
 for name, w in rows:
     # round(v, 2) + 0.0 prints solver residue such as -1e-17 as 0.00, not -0.00, on every machine
-    print(f"{name:<48} " + " ".join(f"{round(v, 2) + 0.0:>7.2f}" for v in w) + f" {w.sum():>6.2f}")
+    print(
+        f"{name:<48} "
+        + " ".join(f"{round(v, 2) + 0.0:>7.2f}" for v in w)
+        + f" {w.sum():>6.2f}"
+    )
 single = LinearRegression().fit(X_copies[:, :1], y_copies).coef_[0]
 print(f"\nleast squares on x alone: weight {single:.2f}")
 

@@ -40,18 +40,16 @@
 # :::
 
 # %% tags=["colab", "remove-cell"]
-# Colab only: install the book's helpers from a pinned revision of the repository.
+# Colab only: install the book's helpers from the revision this notebook comes from.
 # (Locally, `make book` or `pip install -e .` has installed them already.)
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q",
-         "dlbook-helpers @ git+https://github.com/dlbook-hw1/deep-learning-hw1@v0.1.0"],
-        check=True,
-    )
+    repository, revision = "https://github.com/dlbook-hw1/deep-learning-hw1", "main"
+    package = f"dlbook-helpers @ git+{repository}@{revision}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %%
 import time
@@ -65,10 +63,39 @@ from torch import nn
 
 import helpers
 
-ctx = helpers.setup("q3", seed=0)
-cfg = ctx.settings
+ctx = helpers.setup(seed=0)
 device = ctx.device
-print(cfg)
+# This chapter's sizes: full mode (the numbers in the text) and fast mode (the tests).
+cfg = helpers.by_mode(
+    full=dict(
+        train_size=50_000,
+        val_size=10_000,
+        test_size=10_000,
+        teacher_epochs=10,
+        student_epochs=20,
+        n_seeds=3,
+        sweep_temperatures=(1, 2, 4, 8, 20),
+        sweep_alphas=(0.1, 0.5, 0.9),
+        sweep_epochs=8,
+        labelled_images=5_000,
+        few_label_epochs=40,
+        transfer_epochs=20,
+    ),
+    fast=dict(
+        train_size=1_000,
+        val_size=500,
+        test_size=500,
+        teacher_epochs=1,
+        student_epochs=2,
+        n_seeds=2,
+        sweep_temperatures=(1, 4),
+        sweep_alphas=(0.5,),
+        sweep_epochs=1,
+        labelled_images=200,
+        few_label_epochs=2,
+        transfer_epochs=1,
+    ),
+)
 chapter_start = time.perf_counter()
 
 # %% [markdown]
@@ -91,14 +118,29 @@ chapter_start = time.perf_counter()
 #
 # ## (b) The architecture
 
+
 # %%
 def box(ax, xy, text, color, w=2.3, h=0.8):
-    ax.add_patch(FancyBboxPatch(xy, w, h, boxstyle="round,pad=0.05", fc=color, ec="black", lw=1.2))
+    ax.add_patch(
+        FancyBboxPatch(
+            xy, w, h, boxstyle="round,pad=0.05", fc=color, ec="black", lw=1.2
+        )
+    )
     ax.text(xy[0] + w / 2, xy[1] + h / 2, text, ha="center", va="center", fontsize=9)
 
 
 def arrow(ax, start, end, color="black", style="-|>", ls="-"):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=12, color=color, lw=1.3, linestyle=ls))
+    ax.add_patch(
+        FancyArrowPatch(
+            start,
+            end,
+            arrowstyle=style,
+            mutation_scale=12,
+            color=color,
+            lw=1.3,
+            linestyle=ls,
+        )
+    )
 
 
 fig, ax = plt.subplots(figsize=(12, 5.6))
@@ -108,9 +150,22 @@ box(ax, (3, 1.6), "student (n layers)\nthe only one trained", "#fdd0a2")
 box(ax, (6, 4.6), "softmax(z_t / T)\nsoft labels", "#deebf7")
 box(ax, (6, 2.6), "softmax(z_s / T)\nsoft predictions", "#fee6ce")
 box(ax, (6, 0.6), "softmax(z_s), T = 1\nhard predictions", "#fee6ce")
-box(ax, (9, 3.6), "distillation loss\nT² · KL(soft labels ‖ soft pred.)", "#e5f5e0", w=2.7)
+box(
+    ax,
+    (9, 3.6),
+    "distillation loss\nT² · KL(soft labels ‖ soft pred.)",
+    "#e5f5e0",
+    w=2.7,
+)
 box(ax, (9, 0.6), "student loss\nCE(hard pred., true label y)", "#e5f5e0", w=2.7)
-box(ax, (9.0, 2.1), "total loss\nα · distillation + (1 − α) · student", "#f2f2f2", w=2.7, h=0.8)
+box(
+    ax,
+    (9.0, 2.1),
+    "total loss\nα · distillation + (1 − α) · student",
+    "#f2f2f2",
+    w=2.7,
+    h=0.8,
+)
 arrow(ax, (2.35, 4.1), (2.95, 5.0))
 arrow(ax, (2.35, 3.9), (2.95, 2.0))
 arrow(ax, (5.35, 5.0), (5.95, 5.0))
@@ -122,13 +177,22 @@ arrow(ax, (8.35, 1.0), (8.95, 1.0))
 arrow(ax, (10.3, 3.55), (10.3, 2.95))
 arrow(ax, (10.3, 1.45), (10.3, 2.05))
 arrow(ax, (8.95, 2.5), (5.4, 1.75), color="crimson", ls="--")
-ax.text(6.1, 1.55, "gradients reach the student only", color="crimson", fontsize=8, rotation=11)
+ax.text(
+    6.1,
+    1.55,
+    "gradients reach the student only",
+    color="crimson",
+    fontsize=8,
+    rotation=11,
+)
 ax.text(4.15, 4.35, "no gradient", color="#3060a0", fontsize=8, ha="center")
 ax.text(10.3, 0.25, "y: the true label", ha="center", fontsize=8)
 ax.set_xlim(-0.2, 12)
 ax.set_ylim(0, 5.7)
 ax.axis("off")
-ax.set_title("Knowledge distillation (Hinton, Vinyals and Dean, 2015): the homework's figure, redrawn")
+ax.set_title(
+    "Knowledge distillation (Hinton, Vinyals and Dean, 2015): the homework's figure, redrawn"
+)
 plt.show()
 
 # %% [markdown]
@@ -180,8 +244,13 @@ import torch.nn.functional as F
 import helpers
 
 
-def distillation_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor,
-                      T: float, alpha: float) -> torch.Tensor:
+def distillation_loss(
+    student_logits: torch.Tensor,
+    teacher_logits: torch.Tensor,
+    labels: torch.Tensor,
+    T: float,
+    alpha: float,
+) -> torch.Tensor:
     """alpha * T^2 * KL(softmax(z_t/T) || softmax(z_s/T)) + (1 - alpha) * CE(z_s, y).
 
     Labels of -1 mark unlabelled images (a transfer set): they get the soft term only.
@@ -194,7 +263,11 @@ def distillation_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor
     log_q = F.log_softmax(student_logits / T, dim=1)  # student, softened
     kl = (log_p.exp() * (log_p - log_q)).sum(dim=1).mean()
     known = labels >= 0
-    ce = F.cross_entropy(student_logits[known], labels[known]) if known.any() else student_logits.sum() * 0.0
+    ce = (
+        F.cross_entropy(student_logits[known], labels[known])
+        if known.any()
+        else student_logits.sum() * 0.0
+    )
     return alpha * T**2 * kl + (1 - alpha) * ce
 
 
@@ -218,8 +291,19 @@ def teacher_logits(teacher: torch.nn.Module, images: torch.Tensor) -> torch.Tens
         return helpers.predict(teacher, images).to(images.device)
 
 
-def train_student(student, images, labels, val, *, epochs: int, seed: int, soft_targets=None, T: float = 1.0,
-                  alpha: float = 0.0, label: str = ""):
+def train_student(
+    student,
+    images,
+    labels,
+    val,
+    *,
+    epochs: int,
+    seed: int,
+    soft_targets=None,
+    T: float = 1.0,
+    alpha: float = 0.0,
+    label: str = "",
+):
     """Train a fresh student with Adam (lr 1e-3, batch 128): from the labels alone
     (soft_targets=None) or by distillation from the teacher's logits."""
     helpers.seed_everything(seed)
@@ -233,8 +317,18 @@ def train_student(student, images, labels, val, *, epochs: int, seed: int, soft_
         def loss_fn(logits, y, z_t):
             return distillation_loss(logits, z_t, y, T=T, alpha=alpha)
 
-    history = helpers.fit(model, train, val, optimizer=optimizer, epochs=epochs, batch_size=128,
-                          loss_fn=loss_fn, seed=seed, restore_best="val_acc", label=label)
+    history = helpers.fit(
+        model,
+        train,
+        val,
+        optimizer=optimizer,
+        epochs=epochs,
+        batch_size=128,
+        loss_fn=loss_fn,
+        seed=seed,
+        restore_best="val_acc",
+        label=label,
+    )
     return model, history  # the weights of the best validation epoch
 
 
@@ -249,12 +343,22 @@ g = torch.Generator().manual_seed(0)
 z_s, z_t = torch.randn(256, 10, generator=g) * 3, torch.randn(256, 10, generator=g) * 3
 y = torch.randint(0, 10, (256,), generator=g)
 for T in (1.0, 4.0, 20.0):
-    reference = T**2 * F.kl_div(F.log_softmax(z_s / T, dim=1), F.log_softmax(z_t / T, dim=1),
-                                reduction="batchmean", log_target=True)
+    reference = T**2 * F.kl_div(
+        F.log_softmax(z_s / T, dim=1),
+        F.log_softmax(z_t / T, dim=1),
+        reduction="batchmean",
+        log_target=True,
+    )
     ours = distillation_loss(z_s, z_t, y, T=T, alpha=1.0)
-    print(f"T = {T:>4}: alpha=1 equals T^2 * F.kl_div: {torch.allclose(ours, reference, rtol=1e-5)}")
-print("alpha = 0 equals F.cross_entropy:", torch.allclose(distillation_loss(z_s, z_t, y, T=4.0, alpha=0.0),
-                                                          F.cross_entropy(z_s, y)))
+    print(
+        f"T = {T:>4}: alpha=1 equals T^2 * F.kl_div: {torch.allclose(ours, reference, rtol=1e-5)}"
+    )
+print(
+    "alpha = 0 equals F.cross_entropy:",
+    torch.allclose(
+        distillation_loss(z_s, z_t, y, T=4.0, alpha=0.0), F.cross_entropy(z_s, y)
+    ),
+)
 
 # %% [markdown]
 # ## The experiment on Fashion-MNIST
@@ -266,30 +370,62 @@ print("alpha = 0 equals F.cross_entropy:", torch.allclose(distillation_loss(z_s,
 # validation, as in chapter Q5), then frozen.
 
 # %%
-splits = helpers.fashion_splits(cfg["train_size"], cfg["val_size"], cfg["test_size"], device=device)
-train_x, train_y, val_x, val_y = splits.train_x, splits.train_y, splits.val_x, splits.val_y
-test_x, test_y, test_u8, classes = splits.test_x, splits.test_y, splits.test_u8, splits.classes
+splits = helpers.fashion_splits(
+    cfg["train_size"], cfg["val_size"], cfg["test_size"], device=device
+)
+train_x, train_y, val_x, val_y = (
+    splits.train_x,
+    splits.train_y,
+    splits.val_x,
+    splits.val_y,
+)
+test_x, test_y, test_u8, classes = (
+    splits.test_x,
+    splits.test_y,
+    splits.test_u8,
+    splits.classes,
+)
 print(splits.summary())
 
 
 def teacher_cnn() -> nn.Module:
     return nn.Sequential(
-        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Dropout(0.25), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10),
+        nn.Conv2d(1, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Dropout(0.25),
+        nn.Linear(64 * 7 * 7, 128),
+        nn.ReLU(),
+        nn.Dropout(0.5),
+        nn.Linear(128, 10),
     )
 
 
 helpers.seed_everything(0)
 teacher = teacher_cnn().to(device)
 teacher_opt = torch.optim.Adam(teacher.parameters(), lr=1e-3)
-teacher_hist = helpers.fit(teacher, (train_x, train_y), (val_x, val_y), optimizer=teacher_opt,
-                           scheduler=torch.optim.lr_scheduler.CosineAnnealingLR(teacher_opt, cfg["teacher_epochs"]),
-                           epochs=cfg["teacher_epochs"], batch_size=128, label="teacher")
+teacher_hist = helpers.fit(
+    teacher,
+    (train_x, train_y),
+    (val_x, val_y),
+    optimizer=teacher_opt,
+    scheduler=torch.optim.lr_scheduler.CosineAnnealingLR(
+        teacher_opt, cfg["teacher_epochs"]
+    ),
+    epochs=cfg["teacher_epochs"],
+    batch_size=128,
+    label="teacher",
+)
 soft = teacher_logits(teacher, train_x)  # the teacher is frozen from here on
 _, teacher_test = helpers.evaluate(teacher, test_x, test_y)
 print(teacher_hist.table())
-print(f"\nteacher: {helpers.count_parameters(teacher_cnn()):,} parameters, test accuracy {teacher_test:.4f}")
+print(
+    f"\nteacher: {helpers.count_parameters(teacher_cnn()):,} parameters, test accuracy {teacher_test:.4f}"
+)
 
 # %% [markdown]
 # ### Temperature made visible
@@ -301,24 +437,39 @@ test_logits = helpers.predict(teacher, test_x)
 shirt = classes.index("Shirt")
 shirts = test_y.cpu() == shirt
 correct = shirts & (test_logits.argmax(1) == shirt)
-candidates = (correct if correct.any() else shirts).nonzero().squeeze(1)  # (a weak fast-mode teacher gets none)
+candidates = (
+    (correct if correct.any() else shirts).nonzero().squeeze(1)
+)  # (a weak fast-mode teacher gets none)
 # a correctly classified shirt on which the teacher is not certain: its dark knowledge shows
 probs = F.softmax(test_logits[candidates], dim=1)[:, shirt]
 pick = int(candidates[torch.argmin((probs - 0.7).abs())])
 temperatures = (1, 2, 5, 10, 20)
-fig, axes = plt.subplots(1, len(temperatures) + 1, figsize=(17, 3.3), gridspec_kw={"width_ratios": [0.8] + [1] * 5})
+fig, axes = plt.subplots(
+    1,
+    len(temperatures) + 1,
+    figsize=(17, 3.3),
+    gridspec_kw={"width_ratios": [0.8] + [1] * 5},
+)
 axes[0].imshow(test_u8[pick], cmap="gray_r")
-axes[0].set_title(f"test image {pick}\n(true: {classes[int(test_y[pick])]})", fontsize=9)
+axes[0].set_title(
+    f"test image {pick}\n(true: {classes[int(test_y[pick])]})", fontsize=9
+)
 axes[0].axis("off")
 for ax, T in zip(axes[1:], temperatures):
     p = F.softmax(test_logits[pick] / T, dim=0).numpy()
-    ax.bar(range(10), p, color=["crimson" if i == shirt else "steelblue" for i in range(10)])
+    ax.bar(
+        range(10),
+        p,
+        color=["crimson" if i == shirt else "steelblue" for i in range(10)],
+    )
     ax.set_xticks(range(10))
     ax.set_xticklabels(classes, rotation=90, fontsize=7)
     ax.set_ylim(0, 1)
     ax.set_title(f"T = {T}", fontsize=10)
 axes[1].set_ylabel("teacher probability")
-fig.suptitle("One shirt through the teacher's softmax at growing temperature (red: the true class)")
+fig.suptitle(
+    "One shirt through the teacher's softmax at growing temperature (red: the true class)"
+)
 fig.tight_layout()
 plt.show()
 for T in temperatures:
@@ -342,6 +493,7 @@ for T in temperatures:
 # against the teacher's 421,642). Each pair $(T, \alpha)$ trains it by
 # distillation once (seed 0) and scores it on the validation images.
 
+
 # %%
 def student_mlp(hidden: int):
     return lambda: helpers.mlp([784, hidden, 10])
@@ -351,20 +503,37 @@ val = (val_x, val_y)
 sweep = {}
 for T in cfg["sweep_temperatures"]:
     for alpha in cfg["sweep_alphas"]:
-        _, h = train_student(student_mlp(128), train_x, train_y, val, epochs=cfg["sweep_epochs"], seed=0,
-                             soft_targets=soft, T=T, alpha=alpha)
+        _, h = train_student(
+            student_mlp(128),
+            train_x,
+            train_y,
+            val,
+            epochs=cfg["sweep_epochs"],
+            seed=0,
+            soft_targets=soft,
+            T=T,
+            alpha=alpha,
+        )
         sweep[T, alpha] = h.val_acc[-1]
-_, h_alone = train_student(student_mlp(128), train_x, train_y, val, epochs=cfg["sweep_epochs"], seed=0)
-print(f"validation accuracy after {cfg['sweep_epochs']} epochs; student alone (seed 0): {h_alone.val_acc[-1]:.4f}\n")
+_, h_alone = train_student(
+    student_mlp(128), train_x, train_y, val, epochs=cfg["sweep_epochs"], seed=0
+)
+print(
+    f"validation accuracy after {cfg['sweep_epochs']} epochs; student alone (seed 0): {h_alone.val_acc[-1]:.4f}\n"
+)
 print(f"{'T':>4}" + "".join(f"{'alpha ' + str(a):>11}" for a in cfg["sweep_alphas"]))
 for T in cfg["sweep_temperatures"]:
     print(f"{T:>4}" + "".join(f"{sweep[T, a]:>11.4f}" for a in cfg["sweep_alphas"]))
 best_T, best_alpha = max(sweep, key=sweep.get)
-print(f"\nbest on validation: T = {best_T}, alpha = {best_alpha} ({sweep[best_T, best_alpha]:.4f})")
+print(
+    f"\nbest on validation: T = {best_T}, alpha = {best_alpha} ({sweep[best_T, best_alpha]:.4f})"
+)
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 4))
-grid = np.array([[sweep[T, a] for a in cfg["sweep_alphas"]] for T in cfg["sweep_temperatures"]])
+grid = np.array(
+    [[sweep[T, a] for a in cfg["sweep_alphas"]] for T in cfg["sweep_temperatures"]]
+)
 im = ax.imshow(grid, cmap="viridis", aspect="auto")
 ax.set_xticks(range(len(cfg["sweep_alphas"])))
 ax.set_xticklabels(cfg["sweep_alphas"])
@@ -372,10 +541,20 @@ ax.set_yticks(range(len(cfg["sweep_temperatures"])))
 ax.set_yticklabels(cfg["sweep_temperatures"])
 for i in range(grid.shape[0]):
     for j in range(grid.shape[1]):
-        ax.text(j, i, f"{grid[i, j]:.4f}", ha="center", va="center", color="white", fontsize=8)
+        ax.text(
+            j,
+            i,
+            f"{grid[i, j]:.4f}",
+            ha="center",
+            va="center",
+            color="white",
+            fontsize=8,
+        )
 ax.set_xlabel("alpha (weight of the distillation loss)")
 ax.set_ylabel("temperature T")
-ax.set_title(f"Validation accuracy of the 784-128-10 student\n(alone: {h_alone.val_acc[-1]:.4f})")
+ax.set_title(
+    f"Validation accuracy of the 784-128-10 student\n(alone: {h_alone.val_acc[-1]:.4f})"
+)
 fig.colorbar(im, ax=ax, label="validation accuracy")
 fig.tight_layout()
 plt.show()
@@ -407,6 +586,7 @@ plt.show()
 # Every run keeps the weights of its best validation epoch (the model chosen on validation
 # data), and those weights are scored once on the test set.
 
+
 # %%
 def seeds_summary(accs) -> str:
     return f"{np.mean(accs):.4f} ± {np.std(accs):.4f}"
@@ -416,37 +596,94 @@ def test_accuracy(model) -> float:
     return helpers.evaluate(model, test_x, test_y)[1]
 
 
-seeds = list(range(cfg["seeds"]))
+seeds = list(range(cfg["n_seeds"]))
 results = {}
 for name, hidden in (("784-32-10", 32), ("784-128-10", 128)):
-    alone = [test_accuracy(train_student(student_mlp(hidden), train_x, train_y, val, epochs=cfg["student_epochs"],
-                                         seed=s)[0]) for s in seeds]
-    distilled = [test_accuracy(train_student(student_mlp(hidden), train_x, train_y, val,
-                                             epochs=cfg["student_epochs"], seed=s, soft_targets=soft, T=best_T,
-                                             alpha=best_alpha)[0]) for s in seeds]
+    alone = [
+        test_accuracy(
+            train_student(
+                student_mlp(hidden),
+                train_x,
+                train_y,
+                val,
+                epochs=cfg["student_epochs"],
+                seed=s,
+            )[0]
+        )
+        for s in seeds
+    ]
+    distilled = [
+        test_accuracy(
+            train_student(
+                student_mlp(hidden),
+                train_x,
+                train_y,
+                val,
+                epochs=cfg["student_epochs"],
+                seed=s,
+                soft_targets=soft,
+                T=best_T,
+                alpha=best_alpha,
+            )[0]
+        )
+        for s in seeds
+    ]
     results[name] = (alone, distilled)
 
 # few labels: 5,000 labelled images; the transfer set hides the other labels (-1)
-few_idx = torch.randperm(len(train_x), generator=torch.Generator().manual_seed(1))[: cfg["few_labels"]].to(device)
+few_idx = torch.randperm(len(train_x), generator=torch.Generator().manual_seed(1))[
+    : cfg["labelled_images"]
+].to(device)
 few_x, few_y = train_x[few_idx], train_y[few_idx]
 transfer_y = torch.full_like(train_y, -1)
 transfer_y[few_idx] = train_y[few_idx]
-epochs_few, epochs_transfer = cfg["few_labels_epochs"], cfg["transfer_epochs"]
+epochs_few, epochs_transfer = cfg["few_label_epochs"], cfg["transfer_epochs"]
 SAME = f"soft labels, same {len(few_x):,} images"
 TRANSFER = f"soft labels, {len(train_x):,}-image transfer set"
 few = {"alone": [], SAME: [], TRANSFER: []}
 for s in seeds:
-    few["alone"].append(test_accuracy(train_student(student_mlp(256), few_x, few_y, val, epochs=epochs_few,
-                                                    seed=s)[0]))
-    few[SAME].append(test_accuracy(train_student(
-        student_mlp(256), few_x, few_y, val, epochs=epochs_few, seed=s, soft_targets=soft[few_idx], T=4.0,
-        alpha=0.9)[0]))
-    few[TRANSFER].append(test_accuracy(train_student(
-        student_mlp(256), train_x, transfer_y, val, epochs=epochs_transfer, seed=s, soft_targets=soft, T=4.0,
-        alpha=0.9)[0]))
+    few["alone"].append(
+        test_accuracy(
+            train_student(
+                student_mlp(256), few_x, few_y, val, epochs=epochs_few, seed=s
+            )[0]
+        )
+    )
+    few[SAME].append(
+        test_accuracy(
+            train_student(
+                student_mlp(256),
+                few_x,
+                few_y,
+                val,
+                epochs=epochs_few,
+                seed=s,
+                soft_targets=soft[few_idx],
+                T=4.0,
+                alpha=0.9,
+            )[0]
+        )
+    )
+    few[TRANSFER].append(
+        test_accuracy(
+            train_student(
+                student_mlp(256),
+                train_x,
+                transfer_y,
+                val,
+                epochs=epochs_transfer,
+                seed=s,
+                soft_targets=soft,
+                T=4.0,
+                alpha=0.9,
+            )[0]
+        )
+    )
 
 # %%
-print(f"test accuracy over {len(seeds)} seeds (mean ± std); teacher {teacher_test:.4f}\n")
+print(
+    f"test accuracy over {len(seeds)} seeds (mean ± std); teacher {teacher_test:.4f}\n"
+)
 print(f"{'regime':<66} {'alone':>16} {'distilled':>16} {'share of gap recovered':>23}")
 rows = []
 for name, (alone, distilled) in results.items():
@@ -455,11 +692,19 @@ for name, (alone, distilled) in results.items():
 for variant in (SAME, TRANSFER):
     alone, distilled = few["alone"], few[variant]
     share = (np.mean(distilled) - np.mean(alone)) / (teacher_test - np.mean(alone))
-    rows.append((f"784-256-10, {len(few_x):,} labels, {variant}", alone, distilled, share))
+    rows.append(
+        (f"784-256-10, {len(few_x):,} labels, {variant}", alone, distilled, share)
+    )
 for name, alone, distilled, share in rows:
-    print(f"{name:<66} {seeds_summary(alone):>16} {seeds_summary(distilled):>16} {share:>22.0%}")
-print(f"\n(T, alpha) = ({best_T}, {best_alpha}) from the sweep for the first two rows; (4, 0.9) for the few-label rows")
-print(f"chapter run time: {(time.perf_counter() - chapter_start) / 60:.1f} minutes on {helpers.config.device_name(device)}")
+    print(
+        f"{name:<66} {seeds_summary(alone):>16} {seeds_summary(distilled):>16} {share:>22.0%}"
+    )
+print(
+    f"\n(T, alpha) = ({best_T}, {best_alpha}) from the sweep for the first two rows; (4, 0.9) for the few-label rows"
+)
+print(
+    f"chapter run time: {(time.perf_counter() - chapter_start) / 60:.1f} minutes on {helpers.device_name(device)}"
+)
 
 # %% [markdown]
 # **Where distillation does not help: plenty of labels.** With all 50,000 labels, the 784-32-10

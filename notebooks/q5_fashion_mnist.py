@@ -43,18 +43,16 @@
 # :::
 
 # %% tags=["colab", "remove-cell"]
-# Colab only: install the book's helpers from a pinned revision of the repository.
+# Colab only: install the book's helpers from the revision this notebook comes from.
 # (Locally, `make book` or `pip install -e .` has installed them already.)
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q",
-         "dlbook-helpers @ git+https://github.com/dlbook-hw1/deep-learning-hw1@v0.1.0"],
-        check=True,
-    )
+    repository, revision = "https://github.com/dlbook-hw1/deep-learning-hw1", "main"
+    package = f"dlbook-helpers @ git+{repository}@{revision}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %%
 import time
@@ -66,10 +64,31 @@ from torch import nn
 
 import helpers
 
-ctx = helpers.setup("q5", seed=0)
-cfg = ctx.settings
+ctx = helpers.setup(seed=0)
 device = ctx.device
-print(cfg)
+# This chapter's sizes: full mode (the numbers in the text) and fast mode (the tests).
+cfg = helpers.by_mode(
+    full=dict(
+        train_size=50_000,
+        val_size=10_000,
+        test_size=10_000,
+        homework_epochs=10,
+        head_epochs=3,
+        overfit_train_size=5_000,
+        overfit_epochs=30,
+        final_epochs=30,
+    ),
+    fast=dict(
+        train_size=1_000,
+        val_size=500,
+        test_size=500,
+        homework_epochs=1,
+        head_epochs=1,
+        overfit_train_size=300,
+        overfit_epochs=2,
+        final_epochs=1,
+    ),
+)
 chapter_start = time.perf_counter()
 
 # %% [markdown]
@@ -81,18 +100,37 @@ chapter_start = time.perf_counter()
 # the test set is used once per final model.
 
 # %%
-fashion = helpers.load_fashion_mnist()
 # float images in [0, 1], shape (N, 1, 28, 28), on the device once: batches are index slices
-splits = helpers.fashion_splits(cfg["train_size"], cfg["val_size"], cfg["test_size"], device=device, data=fashion)
-train_x, train_y, val_x, val_y = splits.train_x, splits.train_y, splits.val_x, splits.val_y
-test_x, test_y, test_u8, classes = splits.test_x, splits.test_y, splits.test_u8, splits.classes
+splits = helpers.fashion_splits(
+    cfg["train_size"], cfg["val_size"], cfg["test_size"], device=device
+)
+train_x, train_y, val_x, val_y = (
+    splits.train_x,
+    splits.train_y,
+    splits.val_x,
+    splits.val_y,
+)
+test_x, test_y, test_u8, classes = (
+    splits.test_x,
+    splits.test_y,
+    splits.test_u8,
+    splits.classes,
+)
 print(splits.summary())
 print("training images per class:", torch.bincount(train_y.cpu()).tolist())
 
 # %%
-first_of_class = [int((fashion.train_labels == c).nonzero()[i, 0]) for c in range(10) for i in range(2)]
-helpers.show_images(fashion.train_images[first_of_class], fashion.train_labels[first_of_class], classes,
-                    ncols=10, title="Fashion-MNIST: two training images of each class")
+labels_cpu = train_y.cpu()
+first_of_class = [
+    int((labels_cpu == c).nonzero()[i, 0]) for c in range(10) for i in range(2)
+]
+helpers.show_images(
+    splits.train_u8[first_of_class],
+    labels_cpu[first_of_class],
+    classes,
+    ncols=10,
+    title="Fashion-MNIST: two training images of each class",
+)
 plt.show()
 
 # %% [markdown]
@@ -105,12 +143,15 @@ plt.show()
 # log-softmax to log-probabilities. A third, common variant ends with `nn.Softmax`. One
 # batch of 64 training images through the same network with each of the three heads:
 
+
 # %%
 def with_head(body: nn.Module, head: str) -> nn.Module:
     """The network with one of three output layers in front of CrossEntropyLoss."""
     if head == "logits":
         return body
-    return nn.Sequential(body, nn.LogSoftmax(dim=1) if head == "log_softmax" else nn.Softmax(dim=1))
+    return nn.Sequential(
+        body, nn.LogSoftmax(dim=1) if head == "log_softmax" else nn.Softmax(dim=1)
+    )
 
 
 helpers.seed_everything(0)
@@ -122,11 +163,18 @@ for head in ("logits", "log_softmax", "softmax"):
     body.zero_grad()
     loss = loss_fn(with_head(body, head)(xb), yb)
     loss.backward()
-    grads[head] = (loss.item(), torch.cat([p.grad.flatten() for p in body.parameters()]).clone())
+    grads[head] = (
+        loss.item(),
+        torch.cat([p.grad.flatten() for p in body.parameters()]).clone(),
+    )
 ref_loss, ref_grad = grads["logits"]
-print(f"{'output layer':<14} {'loss':>8} {'gradient norm':>14} {'max |grad - grad(logits)|':>26}")
+print(
+    f"{'output layer':<14} {'loss':>8} {'gradient norm':>14} {'max |grad - grad(logits)|':>26}"
+)
 for head, (loss, grad) in grads.items():
-    print(f"{head:<14} {loss:>8.4f} {grad.norm().item():>14.4f} {(grad - ref_grad).abs().max().item():>26.2e}")
+    print(
+        f"{head:<14} {loss:>8.4f} {grad.norm().item():>14.4f} {(grad - ref_grad).abs().max().item():>26.2e}"
+    )
 
 # %% [markdown]
 # **LogSoftmax + CrossEntropyLoss gives the same loss and the same gradients as logits**,
@@ -144,10 +192,20 @@ for head in ("logits", "log_softmax", "softmax"):
     helpers.seed_everything(0)
     model = with_head(helpers.mlp([784, 512, 256, 128, 10]), head).to(device)
     head_histories[head] = helpers.fit(
-        model, (train_x, train_y), (val_x, val_y), optimizer=torch.optim.SGD(model.parameters(), lr=0.01),
-        epochs=cfg["heads_epochs"], batch_size=64, label=head,
+        model,
+        (train_x, train_y),
+        (val_x, val_y),
+        optimizer=torch.optim.SGD(model.parameters(), lr=0.01),
+        epochs=cfg["head_epochs"],
+        batch_size=64,
+        label=head,
     )
-print(f"{'output layer':<14}" + "".join(f"{'val acc, epoch ' + str(e):>18}" for e in range(1, cfg["heads_epochs"] + 1)))
+print(
+    f"{'output layer':<14}"
+    + "".join(
+        f"{'val acc, epoch ' + str(e):>18}" for e in range(1, cfg["head_epochs"] + 1)
+    )
+)
 for head, h in head_histories.items():
     print(f"{head:<14}" + "".join(f"{acc:>18.4f}" for acc in h.val_acc))
 
@@ -163,6 +221,7 @@ for head, h in head_histories.items():
 #
 # Logits and `nn.CrossEntropyLoss`, SGD with learning rate 0.01, batch 64, 10 epochs.
 
+
 # %%
 def homework_model() -> nn.Module:
     helpers.seed_everything(0)
@@ -171,9 +230,15 @@ def homework_model() -> nn.Module:
 
 model_sgd = homework_model()
 print(f"parameters: {helpers.count_parameters(model_sgd):,}")
-hist_sgd = helpers.fit(model_sgd, (train_x, train_y), (val_x, val_y),
-                       optimizer=torch.optim.SGD(model_sgd.parameters(), lr=0.01),
-                       epochs=cfg["epochs_a"], batch_size=64, label="SGD lr 0.01")
+hist_sgd = helpers.fit(
+    model_sgd,
+    (train_x, train_y),
+    (val_x, val_y),
+    optimizer=torch.optim.SGD(model_sgd.parameters(), lr=0.01),
+    epochs=cfg["homework_epochs"],
+    batch_size=64,
+    label="SGD lr 0.01",
+)
 print(hist_sgd.table())
 test_loss_sgd, test_acc_sgd = helpers.evaluate(model_sgd, test_x, test_y)
 print(f"\ntest: loss {test_loss_sgd:.4f}, accuracy {test_acc_sgd:.4f}")
@@ -190,8 +255,14 @@ print(f"\ntest: loss {test_loss_sgd:.4f}, accuracy {test_acc_sgd:.4f}")
 # %%
 test_logits = helpers.predict(model_sgd, test_x)
 test_pred = test_logits.argmax(dim=1)
-helpers.show_images(test_u8[:24], test_y[:24].cpu(), classes, predictions=test_pred[:24], ncols=8,
-                    title="Test images, true and predicted labels (SGD model)")
+helpers.show_images(
+    test_u8[:24],
+    test_y[:24].cpu(),
+    classes,
+    predictions=test_pred[:24],
+    ncols=8,
+    title="Test images, true and predicted labels (SGD model)",
+)
 plt.show()
 
 # %% [markdown]
@@ -201,17 +272,26 @@ plt.show()
 # %%
 cm = confusion_matrix(test_y.cpu().numpy(), test_pred.numpy(), labels=range(10))
 fig, ax = plt.subplots(figsize=(8, 7))
-ConfusionMatrixDisplay(cm, display_labels=classes).plot(ax=ax, xticks_rotation=45, colorbar=False, cmap="Blues")
-ax.set_title(f"Confusion matrix on the test set (SGD model, accuracy {test_acc_sgd:.3f})")
+ConfusionMatrixDisplay(cm, display_labels=classes).plot(
+    ax=ax, xticks_rotation=45, colorbar=False, cmap="Blues"
+)
+ax.set_title(
+    f"Confusion matrix on the test set (SGD model, accuracy {test_acc_sgd:.3f})"
+)
 fig.tight_layout()
 plt.show()
 
-off_diagonal = [(cm[i, j], classes[i], classes[j]) for i in range(10) for j in range(10) if i != j]
+off_diagonal = [
+    (cm[i, j], classes[i], classes[j]) for i in range(10) for j in range(10) if i != j
+]
 print("most confused (true -> predicted: count):")
 for count, true_c, pred_c in sorted(off_diagonal, reverse=True)[:6]:
     print(f"  {true_c:>12} -> {pred_c:<12} {count}")
 per_class = cm.diagonal() / cm.sum(axis=1)
-print("\nper-class accuracy:", ", ".join(f"{c} {a:.2f}" for c, a in zip(classes, per_class)))
+print(
+    "\nper-class accuracy:",
+    ", ".join(f"{c} {a:.2f}" for c, a in zip(classes, per_class)),
+)
 
 # %% [markdown]
 # The mistakes are not spread evenly: they are between upper-body garments. Coats are taken
@@ -228,15 +308,31 @@ print("\nper-class accuracy:", ", ".join(f"{c} {a:.2f}" for c, a in zip(classes,
 
 # %%
 model_adam = homework_model()
-hist_adam = helpers.fit(model_adam, (train_x, train_y), (val_x, val_y),
-                        optimizer=torch.optim.Adam(model_adam.parameters(), lr=1e-3),
-                        epochs=cfg["epochs_a"], batch_size=64, label="Adam lr 0.001")
+hist_adam = helpers.fit(
+    model_adam,
+    (train_x, train_y),
+    (val_x, val_y),
+    optimizer=torch.optim.Adam(model_adam.parameters(), lr=1e-3),
+    epochs=cfg["homework_epochs"],
+    batch_size=64,
+    label="Adam lr 0.001",
+)
 test_loss_adam, test_acc_adam = helpers.evaluate(model_adam, test_x, test_y)
-helpers.plot_history({"SGD lr 0.01": hist_sgd, "Adam lr 0.001": hist_adam}, title="(a) The homework's network: SGD and Adam")
+helpers.plot_history(
+    {"SGD lr 0.01": hist_sgd, "Adam lr 0.001": hist_adam},
+    title="(a) The homework's network: SGD and Adam",
+)
 plt.show()
-print(f"{'optimizer':<14} {'train loss':>10} {'train acc':>9} {'val acc':>8} {'test acc':>8}")
-for name, h, acc in (("SGD lr 0.01", hist_sgd, test_acc_sgd), ("Adam lr 0.001", hist_adam, test_acc_adam)):
-    print(f"{name:<14} {h.train_loss[-1]:>10.4f} {h.train_acc[-1]:>9.4f} {h.val_acc[-1]:>8.4f} {acc:>8.4f}")
+print(
+    f"{'optimizer':<14} {'train loss':>10} {'train acc':>9} {'val acc':>8} {'test acc':>8}"
+)
+for name, h, acc in (
+    ("SGD lr 0.01", hist_sgd, test_acc_sgd),
+    ("Adam lr 0.001", hist_adam, test_acc_adam),
+):
+    print(
+        f"{name:<14} {h.train_loss[-1]:>10.4f} {h.train_acc[-1]:>9.4f} {h.val_acc[-1]:>8.4f} {acc:>8.4f}"
+    )
 
 # %% [markdown]
 # Adam gets much further in the same 10 epochs: training loss 0.2306 against 0.4357, and a
@@ -265,11 +361,23 @@ def run_big(label: str, dropout: float = 0.0, weight_decay: float = 0.0, augment
     """One run of (b)/(c): the big network, the shared set-up, one change."""
     helpers.seed_everything(0)
     model = helpers.mlp(BIG, dropout=dropout, init="kaiming").to(device)
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=weight_decay)
+    opt = torch.optim.SGD(
+        model.parameters(), lr=0.01, momentum=0.9, weight_decay=weight_decay
+    )
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg["overfit_epochs"])
-    history = helpers.fit(model, (sub_x, sub_y), (val_x, val_y), optimizer=opt, scheduler=sched,
-                          epochs=cfg["overfit_epochs"], batch_size=128, augment=augment, eval_train=True,
-                          restore_best="val_acc", label=label)
+    history = helpers.fit(
+        model,
+        (sub_x, sub_y),
+        (val_x, val_y),
+        optimizer=opt,
+        scheduler=sched,
+        epochs=cfg["overfit_epochs"],
+        batch_size=128,
+        augment=augment,
+        eval_train=True,
+        restore_best="val_acc",
+        label=label,
+    )
     return model, history
 
 
@@ -282,7 +390,12 @@ best_loss_epoch = hist_big.best_epoch("val_loss")
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
 ax1.plot(hist_big.epoch, hist_big.train_loss, "--", label="training loss")
 ax1.plot(hist_big.epoch, hist_big.val_loss, "-", label="validation loss")
-ax1.axvline(best_loss_epoch, color="green", linestyle=":", label=f"lowest validation loss (epoch {best_loss_epoch})")
+ax1.axvline(
+    best_loss_epoch,
+    color="green",
+    linestyle=":",
+    label=f"lowest validation loss (epoch {best_loss_epoch})",
+)
 ax1.set_yscale("log")
 ax1.set_xlabel("epoch")
 ax1.set_ylabel("cross-entropy loss (log scale)")
@@ -290,7 +403,12 @@ ax1.set_title("Training loss keeps falling, validation loss turns up")
 ax1.legend(fontsize=8)
 ax2.plot(hist_big.epoch, hist_big.train_acc, "--", label="training accuracy")
 ax2.plot(hist_big.epoch, hist_big.val_acc, "-", label="validation accuracy")
-ax2.axvline(best_loss_epoch, color="green", linestyle=":", label="early stopping would stop here")
+ax2.axvline(
+    best_loss_epoch,
+    color="green",
+    linestyle=":",
+    label="early stopping would stop here",
+)
 ax2.set_xlabel("epoch")
 ax2.set_ylabel("accuracy")
 ax2.set_title("The accuracy gap widens")
@@ -299,9 +417,14 @@ fig.suptitle(f"(b) 9.5M-parameter MLP on {len(sub_x):,} training images")
 fig.tight_layout()
 plt.show()
 at_best, last = hist_big.at(best_loss_epoch), hist_big.at(len(hist_big))
-for name, row in (("at the lowest validation loss", at_best), ("at the last epoch", last)):
-    print(f"{name:<30} (epoch {row['epoch']:>2}): train loss {row['train_loss']:.4f}, val loss {row['val_loss']:.4f}, "
-          f"train acc {row['train_acc']:.4f}, val acc {row['val_acc']:.4f}, gap {row['train_acc'] - row['val_acc']:.4f}")
+for name, row in (
+    ("at the lowest validation loss", at_best),
+    ("at the last epoch", last),
+):
+    print(
+        f"{name:<30} (epoch {row['epoch']:>2}): train loss {row['train_loss']:.4f}, val loss {row['val_loss']:.4f}, "
+        f"train acc {row['train_acc']:.4f}, val acc {row['val_acc']:.4f}, gap {row['train_acc'] - row['val_acc']:.4f}"
+    )
 
 # %% [markdown]
 # The training loss falls from 0.72 to 0.0254 and the training accuracy reaches 0.9982: the
@@ -344,11 +467,18 @@ for name, row in (("at the lowest validation loss", at_best), ("at the last epoc
 # One training image under eight draws of the augmentation:
 
 # %%
-augment = helpers.BatchAugment(rotation=10, translate=0.1, crop_padding=4, brightness=0.4, contrast=0.4, hflip=0.5)
+augment = helpers.BatchAugment(
+    rotation=10, translate=0.1, crop_padding=4, brightness=0.4, contrast=0.4, hflip=0.5
+)
 one = train_x[:1].expand(8, -1, -1, -1)
 augmented = augment(one, torch.Generator(device=device).manual_seed(0)).cpu()
-helpers.show_images(torch.cat([train_x[:1].cpu(), augmented]), [int(train_y[0])] * 9, classes, ncols=9,
-                    title="One training image (left) and eight augmented versions")
+helpers.show_images(
+    torch.cat([train_x[:1].cpu(), augmented]),
+    [int(train_y[0])] * 9,
+    classes,
+    ncols=9,
+    title="One training image (left) and eight augmented versions",
+)
 plt.show()
 
 # %% [markdown]
@@ -373,7 +503,9 @@ plt.show()
 # is reported.
 
 # %%
-mild = helpers.BatchAugment(rotation=5, translate=0.0, crop_padding=2, brightness=0.2, contrast=0.2, hflip=0.5)
+mild = helpers.BatchAugment(
+    rotation=5, translate=0.0, crop_padding=2, brightness=0.2, contrast=0.2, hflip=0.5
+)
 runs = {"no regularization": (big_model, hist_big)}
 runs["augmentation (homework)"] = run_big("augmentation (homework)", augment=augment)
 runs["augmentation (mild)"] = run_big("augmentation (mild)", augment=mild)
@@ -394,22 +526,38 @@ for ax in (ax1, ax2):
     ax.legend(fontsize=8)
 ax1.set_title("Validation loss per epoch")
 ax2.set_title("Validation accuracy per epoch")
-fig.suptitle(f"(c) Remedies for the overfitting network (same set-up, seed and {cfg['overfit_epochs']} epochs)")
+fig.suptitle(
+    f"(c) Remedies for the overfitting network (same set-up, seed and {cfg['overfit_epochs']} epochs)"
+)
 fig.tight_layout()
 plt.show()
 
-print(f"{'run':<26} {'best val acc':>12} {'epoch':>6} {'val acc (last)':>14} {'val loss (last)':>15} {'gap (last)':>10} "
-      f"{'test acc':>9}")
+print(
+    f"{'run':<26} {'best val acc':>12} {'epoch':>6} {'val acc (last)':>14} {'val loss (last)':>15} {'gap (last)':>10} "
+    f"{'test acc':>9}"
+)
 table = {}
 for name, (model, h) in runs.items():
     last = h.at(len(h))
-    _, test_acc = helpers.evaluate(model, test_x, test_y)  # the weights of the best validation epoch
-    table[name] = (max(h.val_acc), h.restored_epoch, last["val_acc"], last["val_loss"],
-                   last["train_acc"] - last["val_acc"], test_acc)
-    print(f"{name:<26} {table[name][0]:>12.4f} {table[name][1]:>6} {table[name][2]:>14.4f} {table[name][3]:>15.4f} "
-          f"{table[name][4]:>10.4f} {table[name][5]:>9.4f}")
-print("\ngap = training accuracy - validation accuracy at the last epoch; test accuracy of the weights "
-      "of the best validation epoch")
+    _, test_acc = helpers.evaluate(
+        model, test_x, test_y
+    )  # the weights of the best validation epoch
+    table[name] = (
+        max(h.val_acc),
+        h.restored_epoch,
+        last["val_acc"],
+        last["val_loss"],
+        last["train_acc"] - last["val_acc"],
+        test_acc,
+    )
+    print(
+        f"{name:<26} {table[name][0]:>12.4f} {table[name][1]:>6} {table[name][2]:>14.4f} {table[name][3]:>15.4f} "
+        f"{table[name][4]:>10.4f} {table[name][5]:>9.4f}"
+    )
+print(
+    "\ngap = training accuracy - validation accuracy at the last epoch; test accuracy of the weights "
+    "of the best validation epoch"
+)
 
 # %% [markdown]
 # What the table and the figure show:
@@ -446,30 +594,53 @@ print("\ngap = training accuracy - validation accuracy at the last epoch; test a
 helpers.seed_everything(0)
 final_model = helpers.mlp([784, 512, 256, 128, 10], dropout=0.2).to(device)
 final_opt = torch.optim.Adam(final_model.parameters(), lr=1e-3)
-final_sched = torch.optim.lr_scheduler.CosineAnnealingLR(final_opt, T_max=cfg["final_epochs"])
-hist_final = helpers.fit(final_model, (train_x, train_y), (val_x, val_y), optimizer=final_opt, scheduler=final_sched,
-                         epochs=cfg["final_epochs"], batch_size=64, restore_best="val_acc",
-                         label="final model")
+final_sched = torch.optim.lr_scheduler.CosineAnnealingLR(
+    final_opt, T_max=cfg["final_epochs"]
+)
+hist_final = helpers.fit(
+    final_model,
+    (train_x, train_y),
+    (val_x, val_y),
+    optimizer=final_opt,
+    scheduler=final_sched,
+    epochs=cfg["final_epochs"],
+    batch_size=64,
+    restore_best="val_acc",
+    label="final model",
+)
 final_test_loss, final_test_acc = helpers.evaluate(final_model, test_x, test_y)
-helpers.plot_history({"final model": hist_final, "(a) Adam": hist_adam}, title="The final model against (a) with Adam",
-                     mark_best="val_acc")
+helpers.plot_history(
+    {"final model": hist_final, "(a) Adam": hist_adam},
+    title="The final model against (a) with Adam",
+    mark_best="val_acc",
+)
 plt.show()
-print(f"best validation accuracy {max(hist_final.val_acc):.4f} at epoch {hist_final.restored_epoch}; "
-      f"test accuracy of that model: {final_test_acc:.4f}")
+print(
+    f"best validation accuracy {max(hist_final.val_acc):.4f} at epoch {hist_final.restored_epoch}; "
+    f"test accuracy of that model: {final_test_acc:.4f}"
+)
 
 # %%
 print(f"{'model':<44} {'test accuracy':>13}")
 reference = [
-    (f"(a) SGD, {cfg['epochs_a']} epochs (the homework)", test_acc_sgd),
-    (f"(a) Adam, {cfg['epochs_a']} epochs", test_acc_adam),
-    (f"(b) 9.5M parameters, {len(sub_x):,} images, best epoch", table["no regularization"][5]),
-    (f"final: dropout 0.2 + Adam + cosine, {cfg['final_epochs']} epochs", final_test_acc),
+    (f"(a) SGD, {cfg['homework_epochs']} epochs (the homework)", test_acc_sgd),
+    (f"(a) Adam, {cfg['homework_epochs']} epochs", test_acc_adam),
+    (
+        f"(b) 9.5M parameters, {len(sub_x):,} images, best epoch",
+        table["no regularization"][5],
+    ),
+    (
+        f"final: dropout 0.2 + Adam + cosine, {cfg['final_epochs']} epochs",
+        final_test_acc,
+    ),
     ("published: MLP 256-128-100 (benchmark table)", 0.8833),
     ("published: human performance (crowd-sourced)", 0.835),
 ]
 for name, acc in reference:
     print(f"{name:<44} {acc:>13.4f}")
-print(f"\nchapter run time: {(time.perf_counter() - chapter_start) / 60:.1f} minutes on {helpers.config.device_name(device)}")
+print(
+    f"\nchapter run time: {(time.perf_counter() - chapter_start) / 60:.1f} minutes on {helpers.device_name(device)}"
+)
 
 # %% [markdown]
 # The final model's test accuracy is 0.8995, above the MLP of Fashion-MNIST's benchmark

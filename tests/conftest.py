@@ -19,7 +19,11 @@ def load_definitions(name: str) -> dict:
     namespace: the tests check the very code the reader sees in the chapter."""
     nb = jupytext.read(NOTEBOOKS / f"{name}.py")
     namespace: dict = {"__name__": f"notebook_{name}"}
-    cells = [c for c in nb.cells if c.cell_type == "code" and "definitions" in c.metadata.get("tags", [])]
+    cells = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and "definitions" in c.metadata.get("tags", [])
+    ]
     if not cells:
         raise AssertionError(f"{name}.py has no cell tagged 'definitions'")
     for cell in cells:
@@ -29,7 +33,7 @@ def load_definitions(name: str) -> dict:
 
 @pytest.fixture(scope="session")
 def fashion():
-    from helpers.data import load_fashion_mnist
+    from helpers.fashion_mnist import load_fashion_mnist
 
     return load_fashion_mnist()
 

@@ -2,23 +2,26 @@ import pytest
 import torch
 import torchvision.transforms.functional as TF
 
-from helpers.augment import NO_AUGMENT, BatchAugment, affine_theta, warp
+from helpers.augment import BatchAugment, affine_theta, warp
 
 
 @pytest.fixture()
 def images(fashion):
-    from helpers.data import to_float
+    from helpers.tensors import to_float
 
     return to_float(fashion.test_images[:16])
 
 
 def fixed(n, angle=0.0, dx=0.0, dy=0.0, flip=False):
-    t = lambda v: torch.full((n,), float(v))
+    def t(v):
+        return torch.full((n,), float(v))
+
     return affine_theta(t(angle), t(dx), t(dy), torch.full((n,), flip), 28, 28)
 
 
 def test_all_ranges_zero_is_the_identity(images):
-    out = NO_AUGMENT(images, torch.Generator().manual_seed(0))
+    identity = BatchAugment(0.0, 0.0, 0, 0.0, 0.0, 0.0)
+    out = identity(images, torch.Generator().manual_seed(0))
     assert torch.allclose(out, images, atol=1e-5)
 
 
@@ -32,8 +35,14 @@ def test_fixed_rotation_matches_torchvision_rotate(images, angle):
 @pytest.mark.parametrize("dx, dy", [(3, 0), (-2, 4)])
 def test_integer_shift_matches_torchvision_affine_and_padded_crop(images, dx, dy):
     ours = warp(images, fixed(len(images), dx=dx, dy=dy))
-    ref = TF.affine(images, angle=0.0, translate=[dx, dy], scale=1.0, shear=[0.0],
-                    interpolation=TF.InterpolationMode.BILINEAR)
+    ref = TF.affine(
+        images,
+        angle=0.0,
+        translate=[dx, dy],
+        scale=1.0,
+        shear=[0.0],
+        interpolation=TF.InterpolationMode.BILINEAR,
+    )
     assert (ours - ref).abs().max() < 1e-5
     # RandomCrop(28, padding=4) taking the crop at offset (4 - dx, 4 - dy) is the same shift
     padded = TF.pad(images, [4])
@@ -42,7 +51,9 @@ def test_integer_shift_matches_torchvision_affine_and_padded_crop(images, dx, dy
 
 
 def test_flip_matches_torchvision(images):
-    assert torch.allclose(warp(images, fixed(len(images), flip=True)), TF.hflip(images), atol=1e-5)
+    assert torch.allclose(
+        warp(images, fixed(len(images), flip=True)), TF.hflip(images), atol=1e-5
+    )
 
 
 def test_output_keeps_shape_dtype_range_and_each_image_differs(images):
@@ -64,7 +75,9 @@ def test_same_generator_seed_same_augmentation(images):
 
 
 def test_brightness_scales_each_image_by_one_factor_in_range(images):
-    aug = BatchAugment(rotation=0, translate=0, crop_padding=0, brightness=0.4, contrast=0.0, hflip=0)
+    aug = BatchAugment(
+        rotation=0, translate=0, crop_padding=0, brightness=0.4, contrast=0.0, hflip=0
+    )
     out = aug(images, torch.Generator().manual_seed(0))
     factors = []
     for before, after in zip(images, out):
@@ -77,7 +90,9 @@ def test_brightness_scales_each_image_by_one_factor_in_range(images):
 
 
 def test_contrast_keeps_the_mean_and_scales_deviations(images):
-    aug = BatchAugment(rotation=0, translate=0, crop_padding=0, brightness=0.0, contrast=0.3, hflip=0)
+    aug = BatchAugment(
+        rotation=0, translate=0, crop_padding=0, brightness=0.0, contrast=0.3, hflip=0
+    )
     out = aug(images, torch.Generator().manual_seed(0))
     checked = 0
     for before, after in zip(images, out):
@@ -126,8 +141,11 @@ def test_sampling_grid_equals_affine_grid():
 
 
 def test_crop_shift_is_an_integer_in_range():
-    aug = BatchAugment(rotation=0, translate=0, crop_padding=4, brightness=0, contrast=0, hflip=0)
-    theta = aug.sample_theta(2000, 28, 28, torch.Generator().manual_seed(0), torch.device("cpu"))
+    aug = BatchAugment(
+        rotation=0, translate=0, crop_padding=4, brightness=0, contrast=0, hflip=0
+    )
+    u = torch.rand(2000, 6, generator=torch.Generator().manual_seed(0))
+    theta = aug._theta(u, 28, 28)
     pixels = theta[:, :, 2] * 28 / 2  # normalized shift back to pixels
     assert torch.allclose(pixels, pixels.round(), atol=1e-4)
     assert set(pixels.round().flatten().int().tolist()) == set(range(-4, 5))

@@ -12,7 +12,10 @@ def test_fast_mode_is_set_by_the_test_run():
     assert config.mode() == "fast"
 
 
-@pytest.mark.parametrize("value, fast", [("1", True), ("true", True), ("0", False), ("", False), ("no", False)])
+@pytest.mark.parametrize(
+    "value, fast",
+    [("1", True), ("true", True), ("0", False), ("", False), ("no", False)],
+)
 def test_mode_switch_reads_the_environment(monkeypatch, value, fast):
     monkeypatch.setenv("DLBOOK_FAST", value)
     assert config.is_fast() is fast
@@ -25,31 +28,28 @@ def test_mode_switch_rejects_garbage(monkeypatch):
         config.is_fast()
 
 
-def test_settings_come_from_one_table_and_fast_is_smaller():
-    for chapter, table in config.SETTINGS.items():
-        full = config.settings(chapter, fast=False)
-        fast = config.settings(chapter, fast=True)
-        assert set(full) == set(fast) == set(table)
-        for key in full:
-            f, s = full[key], fast[key]
-            if isinstance(f, (int, float)) and not isinstance(f, bool):
-                assert s <= f, f"{chapter}.{key}: fast {s} > full {f}"
-            elif isinstance(f, tuple):
-                assert len(s) <= len(f), f"{chapter}.{key}"
-
-
-def test_settings_follow_the_mode(monkeypatch):
+def test_by_mode_returns_the_active_settings(monkeypatch):
+    full, fast = dict(epochs=30, sizes=(1, 2, 3)), dict(epochs=2, sizes=(1,))
     monkeypatch.setenv("DLBOOK_FAST", "0")
-    assert config.settings("q5") == config.settings("q5", fast=False)
+    assert config.by_mode(full=full, fast=fast) == full
     monkeypatch.setenv("DLBOOK_FAST", "1")
-    assert config.settings("q5") == config.settings("q5", fast=True)
+    got = config.by_mode(full=full, fast=fast)
+    assert (
+        got == fast and got is not fast
+    )  # a copy: the chapter's dict literal is not shared
 
 
-def test_settings_bad_chapter():
-    with pytest.raises(ValueError, match="chapter must be one of"):
-        config.settings("q9")
-    with pytest.raises(TypeError, match="chapter must be a str"):
-        config.settings(5)
+def test_by_mode_refuses_different_keys_and_names_them():
+    with pytest.raises(
+        ValueError, match=r"only in full: \['seeds'\], only in fast: \['seed'\]"
+    ):
+        config.by_mode(full=dict(epochs=3, seeds=3), fast=dict(epochs=1, seed=1))
+    with pytest.raises(TypeError, match="fast must be a dict of settings, got list"):
+        config.by_mode(full=dict(epochs=3), fast=[("epochs", 1)])
+    with pytest.raises(TypeError):
+        config.by_mode(
+            dict(epochs=3), dict(epochs=1)
+        )  # keyword-only: which is which is explicit
 
 
 def test_seed_everything_makes_all_generators_repeat():
@@ -62,7 +62,10 @@ def test_seed_everything_makes_all_generators_repeat():
     assert not torch.equal(torch.rand(3), a[2])
 
 
-@pytest.mark.parametrize("bad, exc", [(-1, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "bad, exc",
+    [(-1, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)],
+)
 def test_seed_everything_rejects_bad_seeds(bad, exc):
     with pytest.raises(exc, match="seed"):
         config.seed_everything(bad)
@@ -71,22 +74,30 @@ def test_seed_everything_rejects_bad_seeds(bad, exc):
 def test_pick_device_order_and_override(monkeypatch):
     monkeypatch.delenv("DLBOOK_DEVICE", raising=False)
     expected = "cuda" if torch.cuda.is_available() else "cpu"
-    if expected == "cpu" and getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+    if (
+        expected == "cpu"
+        and getattr(torch.backends, "mps", None)
+        and torch.backends.mps.is_available()
+    ):
         expected = "mps"
     assert config.pick_device().type == expected
-    assert config.pick_device("cpu").type == "cpu"
     monkeypatch.setenv("DLBOOK_DEVICE", "cpu")
     assert config.pick_device().type == "cpu"
-    with pytest.raises(ValueError, match="prefer must be"):
-        config.pick_device("tpu")
+    monkeypatch.setenv("DLBOOK_DEVICE", "tpu")
+    with pytest.raises(
+        ValueError, match="DLBOOK_DEVICE must be 'cuda', 'mps' or 'cpu', got 'tpu'"
+    ):
+        config.pick_device()
 
 
-def test_setup_prints_one_line_and_returns_context(capsys):
-    ctx = config.setup("q1", seed=7, device="cpu")
+def test_setup_prints_one_line_and_returns_context(capsys, monkeypatch):
+    monkeypatch.setenv("DLBOOK_DEVICE", "cpu")
+    ctx = config.setup(seed=7)
     out = capsys.readouterr().out.strip().splitlines()
-    assert out == [f"Mode: fast | device: cpu | torch {torch.__version__.split('+')[0]} | seed 7"]
-    assert ctx.fast and ctx.seed == 7 and ctx.device.type == "cpu"
-    assert ctx.settings == config.settings("q1", fast=True)
+    assert out == [
+        f"Mode: fast | device: cpu | torch {torch.__version__.split('+')[0]} | seed 7"
+    ]
+    assert ctx.mode == "fast" and ctx.seed == 7 and ctx.device.type == "cpu"
     first = torch.rand(2)
-    config.setup(seed=7, device="cpu")
+    config.setup(seed=7)
     assert torch.equal(torch.rand(2), first)

@@ -25,16 +25,22 @@ def test_jupytext_pair_is_in_sync(py):
     stored = jupytext.read(py.with_suffix(".ipynb"))
     a = [(c.cell_type, c.source.strip()) for c in source.cells]
     b = [(c.cell_type, c.source.strip()) for c in stored.cells]
-    assert len(a) == len(b), f"{py.name}: {len(a)} cells in the .py, {len(b)} in the .ipynb; run `make sync`"
+    assert len(a) == len(b), (
+        f"{py.name}: {len(a)} cells in the .py, {len(b)} in the .ipynb; run `make sync`"
+    )
     for i, (x, y) in enumerate(zip(a, b)):
-        assert x == y, f"{py.name}: cell {i} differs between .py and .ipynb; run `make sync`"
+        assert x == y, (
+            f"{py.name}: cell {i} differs between .py and .ipynb; run `make sync`"
+        )
 
 
 @pytest.mark.parametrize("py", PAIRS, ids=lambda p: p.stem)
 def test_stored_outputs_are_full_mode_and_error_free(py):
     nb = json.loads(py.with_suffix(".ipynb").read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(c.get("execution_count") for c in code[1:]), f"{py.name}: not every cell was executed"
+    assert all(c.get("execution_count") for c in code[1:]), (
+        f"{py.name}: not every cell was executed"
+    )
     text = json.dumps([c.get("outputs", []) for c in code])
     assert "Mode: full" in text and "Mode: fast" not in text
     assert '"output_type": "error"' not in text
@@ -42,8 +48,11 @@ def test_stored_outputs_are_full_mode_and_error_free(py):
 
 
 def test_colab_cells_match_pyproject():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "colab_cell.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "colab_cell.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -54,13 +63,18 @@ def test_toc_lists_every_chapter_as_ipynb_and_the_repository_is_one():
         assert f"notebooks/{py.stem}.ipynb" in files
     import tomllib
 
-    repo = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["dlbook"]["repository"]
+    repo = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["dlbook"][
+        "repository"
+    ]
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert config["repository"]["url"] == repo
     assert config["execute"]["execute_notebooks"] == "off"
 
 
 def test_performance_page_matches_the_recorded_measurements():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "performance_page.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "performance_page.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr

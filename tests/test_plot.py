@@ -5,19 +5,32 @@ from helpers import History, plot_history, show_images
 
 
 def hist(label, shift=0.0):
-    return History(label=label, epoch=[1, 2, 3], train_loss=[1.0, 0.5, 0.2], train_acc=[0.5, 0.7, 0.9],
-                   val_loss=[1.1 + shift, 0.8, 0.9], val_acc=[0.4, 0.6, 0.65], seconds=[1, 1, 1])
+    return History(
+        label=label,
+        epoch=[1, 2, 3],
+        train_loss=[1.0, 0.5, 0.2],
+        train_acc=[0.5, 0.7, 0.9],
+        val_loss=[1.1 + shift, 0.8, 0.9],
+        val_acc=[0.4, 0.6, 0.65],
+        seconds=[1, 1, 1],
+    )
 
 
 def test_plot_history_titles_labels_legends_and_lines():
-    fig = plot_history({"a": hist("a"), "b": hist("b", 0.1)}, title="Runs", mark_best="val_loss")
+    fig = plot_history(
+        {"a": hist("a"), "b": hist("b", 0.1)}, title="Runs", mark_best="val_loss"
+    )
     assert fig._suptitle.get_text() == "Runs"
     loss_ax, acc_ax = fig.axes
-    assert loss_ax.get_xlabel() == "epoch" and loss_ax.get_ylabel() == "cross-entropy loss"
-    assert acc_ax.get_ylabel() == "accuracy" and acc_ax.get_title() == "Accuracy per epoch"
+    assert (
+        loss_ax.get_xlabel() == "epoch" and loss_ax.get_ylabel() == "cross-entropy loss"
+    )
+    assert (
+        acc_ax.get_ylabel() == "accuracy" and acc_ax.get_title() == "Accuracy per epoch"
+    )
     labels = [t.get_text() for t in loss_ax.get_legend().get_texts()]
     assert "a (train)" in labels and "b (validation)" in labels
-    best_lines = [l for l in loss_ax.lines if list(l.get_xdata()) == [2, 2]]
+    best_lines = [ln for ln in loss_ax.lines if list(ln.get_xdata()) == [2, 2]]
     assert len(best_lines) == 2  # each run's best validation epoch is marked
     assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
 
@@ -40,7 +53,14 @@ def test_plot_history_errors():
 def test_show_images_marks_wrong_predictions():
     images = torch.randint(0, 256, (5, 28, 28), dtype=torch.uint8)
     classes = [f"c{i}" for i in range(10)]
-    fig = show_images(images, [0, 1, 2, 3, 4], classes, predictions=[0, 1, 9, 3, 8], ncols=3, title="Test")
+    fig = show_images(
+        images,
+        [0, 1, 2, 3, 4],
+        classes,
+        predictions=[0, 1, 9, 3, 8],
+        ncols=3,
+        title="Test",
+    )
     assert fig._suptitle.get_text() == "Test (2 of 5 wrong, in red)"
     titled = [ax for ax in fig.axes if ax.get_title()]
     assert len(titled) == 5

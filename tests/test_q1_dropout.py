@@ -7,9 +7,15 @@ from conftest import load_definitions
 
 Q1 = load_definitions("q1_generalization")
 
-OUTPUT = torch.tensor([[1.6, -0.7, -0.2, 1.9], [-2.3, 2.5, 2.5, -0.9],
-                       [-0.5, 3.2, 3.7, -0.4], [1.3, -0.4, -2.6, 1.2]])
-MASK = torch.tensor([[1., 0, 0, 1], [0, 1, 1, 0], [0, 1, 1, 0], [1, 0, 0, 1]])
+OUTPUT = torch.tensor(
+    [
+        [1.6, -0.7, -0.2, 1.9],
+        [-2.3, 2.5, 2.5, -0.9],
+        [-0.5, 3.2, 3.7, -0.4],
+        [1.3, -0.4, -2.6, 1.2],
+    ]
+)
+MASK = torch.tensor([[1.0, 0, 0, 1], [0, 1, 1, 0], [0, 1, 1, 0], [1, 0, 0, 1]])
 
 
 def test_estimated_p_and_the_answer_sheets_tables():
@@ -18,8 +24,14 @@ def test_estimated_p_and_the_answer_sheets_tables():
     train = Q1["dropout_train"](OUTPUT, MASK)
     assert torch.equal(train != 0, MASK.bool())
     assert torch.equal(train[MASK.bool()], OUTPUT[MASK.bool()])
-    table4 = torch.tensor([[0.8, -0.35, -0.1, 0.95], [-1.15, 1.25, 1.25, -0.45],
-                           [-0.25, 1.6, 1.85, -0.2], [0.65, -0.2, -1.3, 0.6]])
+    table4 = torch.tensor(
+        [
+            [0.8, -0.35, -0.1, 0.95],
+            [-1.15, 1.25, 1.25, -0.45],
+            [-0.25, 1.6, 1.85, -0.2],
+            [0.65, -0.2, -1.3, 0.6],
+        ]
+    )
     assert torch.allclose(Q1["dropout_test"](OUTPUT, p), table4)
 
 
@@ -30,7 +42,9 @@ def test_inverted_dropout_equals_nn_dropout(p):
     layer = torch.nn.Dropout(p).train()
     out = layer(x)
     mask = (out != 0).float()
-    assert torch.allclose(out, Q1["inverted_dropout_train"](x, mask, p), rtol=1e-6, atol=0)
+    assert torch.allclose(
+        out, Q1["inverted_dropout_train"](x, mask, p), rtol=1e-6, atol=0
+    )
     assert torch.equal(layer.eval()(x), x)
 
 

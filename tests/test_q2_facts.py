@@ -12,7 +12,9 @@ Q2 = load_definitions("q2_regularization")
 
 @pytest.fixture(scope="module")
 def bias_variance():
-    return Q2["knn_bias_variance"]((1, 15, 101), n_train=200, n_test=200, resamples=30, seed=1)
+    return Q2["knn_bias_variance"](
+        (1, 15, 101), n_train=200, n_test=200, resamples=30, seed=1
+    )
 
 
 def test_one_nn_has_zero_training_error():
@@ -22,7 +24,11 @@ def test_one_nn_has_zero_training_error():
 
 def test_k_equal_n_predicts_the_majority_class():
     X, y = Q2["sample"](150, np.random.default_rng(6))
-    pred = KNeighborsClassifier(n_neighbors=150).fit(X, y).predict(np.random.default_rng(7).uniform(-2, 2, (50, 2)))
+    pred = (
+        KNeighborsClassifier(n_neighbors=150)
+        .fit(X, y)
+        .predict(np.random.default_rng(7).uniform(-2, 2, (50, 2)))
+    )
     assert np.all(pred == np.bincount(y).argmax())
 
 
@@ -55,14 +61,20 @@ def test_ridge_splits_evenly_and_lasso_keeps_exactly_one_copy():
     lasso = Q2["fit_weights"](Lasso(alpha=0.1), X, y)
     assert np.count_nonzero(lasso) == 1  # exactly zero, not just small
     weaker = Q2["fit_weights"](Lasso(alpha=0.01), X, y)
-    assert np.sum(np.abs(weaker) > 1e-12) == 1  # the solver leaves rounding residue of ~1e-17
+    assert (
+        np.sum(np.abs(weaker) > 1e-12) == 1
+    )  # the solver leaves rounding residue of ~1e-17
     assert weaker[0] > lasso[0]  # a weaker coefficient shrinks less
 
 
 def test_unpenalized_fit_on_near_copies_is_large_and_unstable():
     X, y = Q2["copies_problem"]()
-    a = Q2["fit_weights"](LinearRegression(), Q2["copies_problem"](jitter=1e-3, jitter_seed=10)[0], y)
-    b = Q2["fit_weights"](LinearRegression(), Q2["copies_problem"](jitter=1e-3, jitter_seed=11)[0], y)
+    a = Q2["fit_weights"](
+        LinearRegression(), Q2["copies_problem"](jitter=1e-3, jitter_seed=10)[0], y
+    )
+    b = Q2["fit_weights"](
+        LinearRegression(), Q2["copies_problem"](jitter=1e-3, jitter_seed=11)[0], y
+    )
     assert np.abs(a).max() > 10 and np.abs(b).max() > 10
     assert np.abs(a - b).max() > 10
     assert a.sum() == pytest.approx(b.sum(), abs=0.05)  # only the sum is pinned down

@@ -15,7 +15,11 @@ loss = Q3["distillation_loss"]
 
 def logits(seed, n=64):
     g = torch.Generator().manual_seed(seed)
-    return torch.randn(n, 10, generator=g) * 2, torch.randn(n, 10, generator=g) * 2, torch.randint(0, 10, (n,), generator=g)
+    return (
+        torch.randn(n, 10, generator=g) * 2,
+        torch.randn(n, 10, generator=g) * 2,
+        torch.randint(0, 10, (n,), generator=g),
+    )
 
 
 @pytest.mark.parametrize("T", [1.0, 2.0, 5.0, 20.0])
@@ -28,7 +32,9 @@ def test_loss_equals_the_hand_formula_and_kl_div(T, alpha):
     kl_torch = F.kl_div(F.log_softmax(z_s / T, dim=1), p, reduction="batchmean")
     assert torch.allclose(kl_hand, kl_torch, rtol=1e-5, atol=1e-7)
     expected = alpha * T**2 * kl_hand + (1 - alpha) * F.cross_entropy(z_s, y)
-    assert torch.allclose(loss(z_s, z_t, y, T=T, alpha=alpha), expected, rtol=1e-5, atol=1e-6)
+    assert torch.allclose(
+        loss(z_s, z_t, y, T=T, alpha=alpha), expected, rtol=1e-5, atol=1e-6
+    )
 
 
 def test_alpha_zero_is_plain_cross_entropy():
@@ -45,9 +51,12 @@ def test_unlabelled_samples_get_only_the_soft_term():
     z_s, z_t, y = logits(3)
     y_hidden = y.clone()
     y_hidden[10:] = -1
-    expected = 0.5 * 4.0 * F.kl_div(F.log_softmax(z_s / 2, 1), F.softmax(z_t / 2, 1), reduction="batchmean") \
-        + 0.5 * F.cross_entropy(z_s[:10], y[:10])
-    assert torch.allclose(loss(z_s, z_t, y_hidden, T=2.0, alpha=0.5), expected, rtol=1e-5)
+    expected = 0.5 * 4.0 * F.kl_div(
+        F.log_softmax(z_s / 2, 1), F.softmax(z_t / 2, 1), reduction="batchmean"
+    ) + 0.5 * F.cross_entropy(z_s[:10], y[:10])
+    assert torch.allclose(
+        loss(z_s, z_t, y_hidden, T=2.0, alpha=0.5), expected, rtol=1e-5
+    )
     all_hidden = torch.full_like(y, -1)
     value = loss(z_s, z_t, all_hidden, T=2.0, alpha=0.5)
     assert torch.isfinite(value)
@@ -64,7 +73,10 @@ def test_gradient_scale_is_kept_by_t_squared():
     assert 0.1 < norms[1] / norms[0] < 10
 
 
-@pytest.mark.parametrize("T, alpha, match", [(0.0, 0.5, "T must be positive"), (1.0, 1.5, r"alpha must be in \[0, 1\]")])
+@pytest.mark.parametrize(
+    "T, alpha, match",
+    [(0.0, 0.5, "T must be positive"), (1.0, 1.5, r"alpha must be in \[0, 1\]")],
+)
 def test_bad_arguments(T, alpha, match):
     z_s, z_t, y = logits(5)
     with pytest.raises(ValueError, match=match):
@@ -73,22 +85,37 @@ def test_bad_arguments(T, alpha, match):
 
 def test_teacher_is_frozen_while_the_student_trains():
     torch.manual_seed(0)
-    teacher = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 10))
+    teacher = nn.Sequential(
+        nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 10)
+    )
     teacher.train()
     before = copy.deepcopy(teacher.state_dict())
     x = torch.rand(200, 1, 28, 28)
     y = torch.randint(0, 10, (200,))
     soft = Q3["teacher_logits"](teacher, x)
     assert not soft.requires_grad
-    assert torch.equal(soft, Q3["teacher_logits"](teacher, x))  # eval mode: dropout off, same targets
-    student, history = Q3["train_student"](lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), x, y, (x, y),
-                                           epochs=2, seed=0, soft_targets=soft, T=4.0, alpha=0.7)
+    assert torch.equal(
+        soft, Q3["teacher_logits"](teacher, x)
+    )  # eval mode: dropout off, same targets
+    student, history = Q3["train_student"](
+        lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 10)),
+        x,
+        y,
+        (x, y),
+        epochs=2,
+        seed=0,
+        soft_targets=soft,
+        T=4.0,
+        alpha=0.7,
+    )
     after = teacher.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
     assert all(p.grad is None and not p.requires_grad for p in teacher.parameters())
     assert not teacher.training
     assert len(history) == 2
-    assert all(p.grad is not None for p in student.parameters())  # the student did learn
+    assert all(
+        p.grad is not None for p in student.parameters()
+    )  # the student did learn
 
 
 def test_distilled_student_moves_towards_the_teacher():
@@ -99,7 +126,16 @@ def test_distilled_student_moves_towards_the_teacher():
     soft = Q3["teacher_logits"](teacher, x)
     make = lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 10))  # noqa: E731
     # alpha = 1: the random labels y play no part; validation measures agreement with the teacher
-    student, _ = Q3["train_student"](make, x, y, (x, soft.argmax(1)), epochs=30, seed=0, soft_targets=soft,
-                                     T=2.0, alpha=1.0)
+    student, _ = Q3["train_student"](
+        make,
+        x,
+        y,
+        (x, soft.argmax(1)),
+        epochs=30,
+        seed=0,
+        soft_targets=soft,
+        T=2.0,
+        alpha=1.0,
+    )
     agree = (student(x).argmax(1) == soft.argmax(1)).float().mean().item()
     assert agree > 0.9

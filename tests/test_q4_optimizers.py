@@ -9,16 +9,38 @@ Q4 = load_definitions("q4_optimizers")
 
 CASES = [
     ("SGD", dict(lr=0.05), lambda p: torch.optim.SGD(p, lr=0.05)),
-    ("Momentum", dict(lr=0.02, momentum=0.9), lambda p: torch.optim.SGD(p, lr=0.02, momentum=0.9)),
-    ("Momentum", dict(lr=0.1, momentum=0.5), lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.5)),
-    ("RMSProp", dict(lr=0.01, alpha=0.99, eps=1e-8), lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.99, eps=1e-8)),
-    ("RMSProp", dict(lr=0.003, alpha=0.9, eps=1e-6), lambda p: torch.optim.RMSprop(p, lr=0.003, alpha=0.9, eps=1e-6)),
+    (
+        "Momentum",
+        dict(lr=0.02, momentum=0.9),
+        lambda p: torch.optim.SGD(p, lr=0.02, momentum=0.9),
+    ),
+    (
+        "Momentum",
+        dict(lr=0.1, momentum=0.5),
+        lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.5),
+    ),
+    (
+        "RMSProp",
+        dict(lr=0.01, alpha=0.99, eps=1e-8),
+        lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.99, eps=1e-8),
+    ),
+    (
+        "RMSProp",
+        dict(lr=0.003, alpha=0.9, eps=1e-6),
+        lambda p: torch.optim.RMSprop(p, lr=0.003, alpha=0.9, eps=1e-6),
+    ),
     ("Adam", dict(lr=0.01), lambda p: torch.optim.Adam(p, lr=0.01)),
-    ("Adam", dict(lr=0.05, betas=(0.8, 0.99), eps=1e-7), lambda p: torch.optim.Adam(p, lr=0.05, betas=(0.8, 0.99), eps=1e-7)),
+    (
+        "Adam",
+        dict(lr=0.05, betas=(0.8, 0.99), eps=1e-7),
+        lambda p: torch.optim.Adam(p, lr=0.05, betas=(0.8, 0.99), eps=1e-7),
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, kwargs, make_torch", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize(
+    "name, kwargs, make_torch", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
 @pytest.mark.parametrize("seed", [0, 3])
 def test_same_trajectory_as_torch_optim(name, kwargs, make_torch, seed):
     x = torch.randn(5, 4, generator=torch.Generator().manual_seed(seed + 10))
@@ -33,7 +55,9 @@ def test_same_trajectory_as_torch_optim(name, kwargs, make_torch, seed):
         Q4["run_steps"](opt_torch, theirs, x, y, 1)
         worst = max(worst, max((ours[k] - theirs[k]).abs().max().item() for k in ours))
     assert worst < 1e-6
-    for k in start:  # every parameter moved, bias_2 included (the seed never updated it)
+    for (
+        k
+    ) in start:  # every parameter moved, bias_2 included (the seed never updated it)
         assert not torch.equal(ours[k], start[k]), k
 
 
@@ -47,7 +71,9 @@ def test_each_parameter_keeps_its_own_state():
     opt.step()
     assert torch.equal(opt.state[0]["velocity"], torch.full((2,), 1.5))
     assert torch.equal(opt.state[1]["velocity"], torch.full((3,), 3.0))
-    assert torch.equal(a.detach(), torch.full((2,), -2.5)) and torch.equal(b.detach(), torch.full((3,), -5.0))
+    assert torch.equal(a.detach(), torch.full((2,), -2.5)) and torch.equal(
+        b.detach(), torch.full((3,), -5.0)
+    )
 
 
 def test_adam_first_step_is_lr_in_size():
@@ -64,7 +90,9 @@ def test_zero_grad_and_missing_gradients():
     opt = Q4["SGD"]([p, q], lr=0.5)
     p.grad = torch.ones(2)
     opt.step()  # q has no gradient: left alone
-    assert torch.equal(p.detach(), torch.full((2,), 0.5)) and torch.equal(q.detach(), torch.ones(2))
+    assert torch.equal(p.detach(), torch.full((2,), 0.5)) and torch.equal(
+        q.detach(), torch.ones(2)
+    )
     opt.zero_grad()
     assert p.grad is None
 
@@ -75,11 +103,26 @@ def test_zero_grad_and_missing_gradients():
         (lambda P, p: P["SGD"]([p], lr=0.0), "lr must be a positive number"),
         (lambda P, p: P["SGD"]([p], lr=-0.1), "lr must be a positive number"),
         (lambda P, p: P["SGD"]([p], lr=float("nan")), "lr must be a positive number"),
-        (lambda P, p: P["Momentum"]([p], lr=0.1, momentum=1.0), r"momentum must be in \[0, 1\)"),
-        (lambda P, p: P["Momentum"]([p], lr=0.1, momentum=-0.1), r"momentum must be in \[0, 1\)"),
-        (lambda P, p: P["RMSProp"]([p], lr=0.1, alpha=1.5), r"alpha must be in \[0, 1\)"),
-        (lambda P, p: P["Adam"]([p], lr=0.1, betas=(1.0, 0.999)), r"betas\[0\] must be in \[0, 1\)"),
-        (lambda P, p: P["Adam"]([p], lr=0.1, betas=(0.9, -0.5)), r"betas\[1\] must be in \[0, 1\)"),
+        (
+            lambda P, p: P["Momentum"]([p], lr=0.1, momentum=1.0),
+            r"momentum must be in \[0, 1\)",
+        ),
+        (
+            lambda P, p: P["Momentum"]([p], lr=0.1, momentum=-0.1),
+            r"momentum must be in \[0, 1\)",
+        ),
+        (
+            lambda P, p: P["RMSProp"]([p], lr=0.1, alpha=1.5),
+            r"alpha must be in \[0, 1\)",
+        ),
+        (
+            lambda P, p: P["Adam"]([p], lr=0.1, betas=(1.0, 0.999)),
+            r"betas\[0\] must be in \[0, 1\)",
+        ),
+        (
+            lambda P, p: P["Adam"]([p], lr=0.1, betas=(0.9, -0.5)),
+            r"betas\[1\] must be in \[0, 1\)",
+        ),
         (lambda P, p: P["Adam"]([p], lr=0.1, eps=0.0), "eps must be positive"),
         (lambda P, p: P["SGD"]([], lr=0.1), "params is empty"),
     ],

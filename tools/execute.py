@@ -42,7 +42,11 @@ def machine() -> dict[str, str]:
 
 def run(path: Path, fast: bool, workdir: Path) -> tuple[object, float]:
     nb = jupytext.read(path)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     env_before = dict(os.environ)
     os.environ["DLBOOK_PROGRESS"] = "0"
     if fast:
@@ -51,8 +55,12 @@ def run(path: Path, fast: bool, workdir: Path) -> tuple[object, float]:
         os.environ.pop("DLBOOK_FAST", None)
     try:
         start = time.perf_counter()
-        NotebookClient(nb, timeout=3600, kernel_name="python3",
-                       resources={"metadata": {"path": str(workdir)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=3600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(workdir)}},
+        ).execute()
         seconds = time.perf_counter() - start
     finally:
         os.environ.clear()
@@ -61,10 +69,20 @@ def run(path: Path, fast: bool, workdir: Path) -> tuple[object, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--fast-timing", action="store_true", help="also time a fast-mode run (outputs not stored)")
-    parser.add_argument("--no-full", action="store_true", help="skip the full-mode run (with --fast-timing)")
+    parser.add_argument(
+        "--fast-timing",
+        action="store_true",
+        help="also time a fast-mode run (outputs not stored)",
+    )
+    parser.add_argument(
+        "--no-full",
+        action="store_true",
+        help="skip the full-mode run (with --fast-timing)",
+    )
     args = parser.parse_args()
     timings = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {"chapters": {}}
     for py in args.notebooks:
@@ -79,7 +97,10 @@ def main() -> None:
             entry["full_s"] = round(seconds, 1)
             entry["full_machine"] = machine()
             entry["full_date"] = time.strftime("%Y-%m-%d")
-            print(f"  {seconds:.1f} s, outputs stored in {py.with_suffix('.ipynb').name}", flush=True)
+            print(
+                f"  {seconds:.1f} s, outputs stored in {py.with_suffix('.ipynb').name}",
+                flush=True,
+            )
         if args.fast_timing:
             with tempfile.TemporaryDirectory() as tmp:
                 _, seconds = run(py, fast=True, workdir=Path(tmp))

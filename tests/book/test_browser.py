@@ -15,18 +15,22 @@ import json
 import os
 import shutil
 import threading
-import tomllib
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = os.environ.get("DLBOOK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-REPO = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["dlbook"]["repository"]
+CHROMIUM = (
+    os.environ.get("DLBOOK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+)
+REPO = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["dlbook"][
+    "repository"
+]
 # browser noise, not failures of the page's own resources
 NOISE = ("favicon.ico",)
 
@@ -50,7 +54,7 @@ def first_heading(page_file: str) -> str:
         text = "".join(nb["cells"][0]["source"])
     else:
         text = (ROOT / f"{page_file}.md").read_text()
-    line = next(l for l in text.splitlines() if l.startswith("# "))
+    line = next(line for line in text.splitlines() if line.startswith("# "))
     return line[2:].strip()
 
 
@@ -58,15 +62,18 @@ def stored_figures(page_file: str) -> int:
     if not page_file.startswith("notebooks/"):
         return 0
     nb = json.loads((ROOT / f"{page_file}.ipynb").read_text())
-    return sum("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
-
-
+    return sum(
+        "image/png" in o.get("data", {})
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+    )
 
 
 @pytest.fixture(scope="module")
 def server():
     if not (HTML / "index.html").exists():
         pytest.fail("the book is not built: run `make book` first")
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -82,12 +89,21 @@ def server():
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` (make test does)")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's `chromium` (make test does)"
+        )
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield b
         b.close()
@@ -101,7 +117,9 @@ def test_page_in_a_real_browser(server, browser, page_file):
 
     def route(r):  # the network is closed: anything not served by our server is refused
         host = urlparse(r.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or r.request.url.startswith(("data:", "blob:")):
+        if host in ("127.0.0.1", "localhost") or r.request.url.startswith(
+            ("data:", "blob:")
+        ):
             r.continue_()
         else:
             external.append(r.request.url)
@@ -110,13 +128,18 @@ def test_page_in_a_real_browser(server, browser, page_file):
     page.route("**/*", route)
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on(
+        "response",
+        lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
     response = page.goto(f"{server}/{page_file}.html", wait_until="networkidle")
     assert response is not None and response.status == 200
 
     # title
     expected = first_heading(page_file)
-    assert page.title().startswith(expected), f"title {page.title()!r} does not start with {expected!r}"
+    assert page.title().startswith(expected), (
+        f"title {page.title()!r} does not start with {expected!r}"
+    )
 
     # math typeset by MathJax (bundled, since the network is closed); every chapter has math
     math = page.locator(".math").count()
@@ -128,8 +151,13 @@ def test_page_in_a_real_browser(server, browser, page_file):
         assert page.locator("mjx-merror").count() == 0, "MathJax reported an error"
 
     # images: none broken, and at least every figure the notebook stored
-    page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
-    broken = page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+    page.evaluate(
+        "() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))"
+    )
+    broken = page.evaluate(
+        "() => [...document.images]"
+        ".filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+    )
     assert broken == [], f"broken images: {broken}"
     figures = stored_figures(page_file)
     shown = page.locator(".cell_output img").count()
@@ -139,22 +167,34 @@ def test_page_in_a_real_browser(server, browser, page_file):
         name = page_file.split("/")[-1]
         owner_repo = REPO.removeprefix("https://github.com/")
         colab = f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{name}.ipynb"
-        assert page.locator(f'a[href="{colab}"]').count() >= 1, "no Colab launch link to this chapter's .ipynb"
+        assert page.locator(f'a[href="{colab}"]').count() >= 1, (
+            "no Colab launch link to this chapter's .ipynb"
+        )
         for suffix in (".ipynb", ".py"):
             links = page.eval_on_selector_all(
-                f'a[href$="{name}{suffix}"]', "els => els.map(e => e.href).filter(h => h.startsWith(location.origin))")
+                f'a[href$="{name}{suffix}"]',
+                "els => els.map(e => e.href).filter(h => h.startsWith(location.origin))",
+            )
             assert links, f"no download link for {name}{suffix}"
             got = page.request.get(links[0])
-            assert got.status == 200 and len(got.body()) > 1000, f"download {links[0]} failed"
+            assert got.status == 200 and len(got.body()) > 1000, (
+                f"download {links[0]} failed"
+            )
 
     if page_file == "book/glossary":
         rtl = page.locator('[dir="rtl"]')
         assert rtl.count() >= 10
-        directions = set(page.eval_on_selector_all('[dir="rtl"]', "els => els.map(e => getComputedStyle(e).direction)"))
+        directions = set(
+            page.eval_on_selector_all(
+                '[dir="rtl"]', "els => els.map(e => getComputedStyle(e).direction)"
+            )
+        )
         assert directions == {"rtl"}
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{page_file.replace('/', '_')}.png"), full_page=True)
+    page.screenshot(
+        path=str(SHOTS / f"{page_file.replace('/', '_')}.png"), full_page=True
+    )
     context.close()
 
     assert external == [], f"requests left the machine: {external}"

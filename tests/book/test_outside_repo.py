@@ -25,11 +25,36 @@ def installed(tmp_path_factory):
     """Build the wheel and install it, without dependencies, into a folder of its own."""
     tmp = tmp_path_factory.mktemp("colab")
     wheels, site = tmp / "wheels", tmp / "site"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels),
-                    str(ROOT)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+    )
     wheel = next(wheels.glob("dlbook_helpers-*.whl"))
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
-                   check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+    )
     assert (site / "helpers" / "__init__.py").exists()
     assert not (site / "helpers" / "__editable__").exists()
     return tmp, site
@@ -49,7 +74,8 @@ def test_notebook_runs_outside_the_repository(installed, notebook, monkeypatch):
         f"assert helpers.__file__.startswith({str(site)!r}), helpers.__file__\n"
         # nothing of the repository on the path, except the virtual environment's site-packages
         f"assert not any(p and os.path.abspath(p).startswith({str(ROOT)!r}) "
-        f"and not os.path.abspath(p).startswith({str(ROOT / '.venv')!r}) for p in sys.path), sys.path\n"
+        f"and not os.path.abspath(p).startswith({str(ROOT / '.venv')!r}) "
+        "for p in sys.path), sys.path\n"
         f"assert os.getcwd() == {str(work)!r}\n",
         fmt="py:percent",
     ).cells[0]
@@ -58,7 +84,18 @@ def test_notebook_runs_outside_the_repository(installed, notebook, monkeypatch):
     monkeypatch.setenv("DLBOOK_FAST", "1")
     monkeypatch.setenv("DLBOOK_PROGRESS", "0")
     monkeypatch.chdir(work)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(work)}},
+    ).execute()
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert errors == []
     assert "Mode: fast" in str(nb.cells[3].get("outputs", ""))
