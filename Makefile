@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/q*.py))
-JB_FLAGS := -W -n --keep-going
+JB_FLAGS := --all -W -n --keep-going
 
 .PHONY: all setup data chromium book test execute benchmarks performance sync clean
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .fashion_mnist import FashionMNIST, load_fashion_mnist
+from .fashion_mnist import load_fashion_mnist
 
 
 def check_same_length(name: str, tensors: Sequence[torch.Tensor]) -> int:
@@ -130,7 +130,6 @@ def fashion_splits(
     val_size: int = 10_000,
     test_size: int = 10_000,
     device: torch.device | str | None = None,
-    data: FashionMNIST | None = None,
 ) -> Splits:
     """The book's standard split: ``val_size`` images of the official training set held out
     for validation (stratified), a ``train_size`` subset of the rest for training, and a
@@ -138,7 +137,7 @@ def fashion_splits(
 
     The split is seeded (seed 0), so every chapter sees the same images.
     """
-    data = data if data is not None else load_fashion_mnist()
+    data = load_fashion_mnist()
     (train_u8, train_y), (val_u8, val_y) = train_val_split(
         data.train_images, data.train_labels, val_size
     )

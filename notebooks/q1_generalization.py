@@ -447,6 +447,7 @@ for name, model, h in [
 # saw in training, the output is scaled: $h_{\text{test}} = (1-p)\,h$.
 
 # %% tags=["definitions"]
+# tests/test_q1_dropout.py runs this cell on its own, so it imports what it uses.
 import torch
 
 
@@ -475,6 +476,7 @@ def estimate_p(mask: torch.Tensor) -> float:
 
 # %%
 # NBVAL_CHECK_OUTPUT
+# nbval compares this output with the stored one: nothing here depends on mode or machine.
 output = torch.tensor(
     [
         [1.6, -0.7, -0.2, 1.9],
@@ -523,6 +525,7 @@ print(
 
 # %%
 # NBVAL_CHECK_OUTPUT
+# nbval compares this output with the stored one: nothing here depends on mode or machine.
 torch.manual_seed(0)
 drop = torch.nn.Dropout(p=0.5)
 drop.train()
@@ -554,6 +557,7 @@ print("nn.Dropout in eval mode is the identity:", torch.equal(torch_eval, output
 
 # %%
 # NBVAL_CHECK_OUTPUT
+# nbval compares this output with the stored one: nothing here depends on mode or machine.
 generator = torch.Generator().manual_seed(0)
 trials = 20_000
 masks = (

@@ -98,6 +98,7 @@ N_TRAIN = 200  # points per k-NN training set, in both modes
 # can be measured exactly rather than guessed.
 
 # %% tags=["definitions"]
+# tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
 import numpy as np
 from sklearn.neighbors import KNeighborsRegressor
 
@@ -198,6 +199,7 @@ plt.show()
 
 # %%
 # NBVAL_CHECK_OUTPUT
+# nbval compares this output with the stored one: nothing here depends on mode or machine.
 one_nn = KNeighborsClassifier(n_neighbors=1).fit(X_train, y_train)
 print("k = 1: training error =", np.mean(one_nn.predict(X_train) != y_train))
 n = len(X_train)
@@ -359,6 +361,7 @@ plt.show()
 # errors are averaged over 20 random draws.
 
 # %% tags=["definitions"]
+# tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
 from sklearn.linear_model import LinearRegression
 
 
@@ -485,6 +488,7 @@ print(
 # by 0.1% noise, twice, to show how unstable it is.
 
 # %% tags=["definitions"]
+# tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 
 
@@ -511,6 +515,7 @@ def fit_weights(model, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 # %%
 # NBVAL_CHECK_OUTPUT
+# nbval compares this output with the stored one: nothing here depends on mode or machine.
 X_copies, y_copies = copies_problem()
 X_jit1, _ = copies_problem(jitter=1e-3, jitter_seed=10)
 X_jit2, _ = copies_problem(jitter=1e-3, jitter_seed=11)
@@ -593,6 +598,7 @@ plt.show()
 
 # %%
 # NBVAL_CHECK_OUTPUT
+# nbval compares this output with the stored one: nothing here depends on mode or machine.
 print(f"{'alpha':>7} {'Lasso: zero weights':>20} {'Ridge: zero weights':>20}")
 for a in (0.01, 1.0, 5.0, 20.0):
     with warnings.catch_warnings():

@@ -238,6 +238,7 @@ plt.show()
 #   chosen. It is not a loss.
 
 # %% tags=["definitions"]
+# tests/test_q3_distillation.py runs this cell on its own, so it imports what it uses.
 import torch
 import torch.nn.functional as F
 
@@ -339,6 +340,7 @@ def train_student(
 
 # %%
 # NBVAL_CHECK_OUTPUT
+# nbval compares this output with the stored one: nothing here depends on mode or machine.
 g = torch.Generator().manual_seed(0)
 z_s, z_t = torch.randn(256, 10, generator=g) * 3, torch.randn(256, 10, generator=g) * 3
 y = torch.randint(0, 10, (256,), generator=g)

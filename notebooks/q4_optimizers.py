@@ -74,6 +74,7 @@ CHECK_STEPS = 200  # steps compared with torch.optim
 # is used here.)
 
 # %% tags=["definitions"]
+# tests/test_q4_optimizers.py runs this cell on its own, so it imports what it uses.
 import math
 
 import torch
@@ -145,6 +146,7 @@ print(f"loss at the initial parameters: {mse(forward(params0, x), y).item():.3f}
 
 
 # %% tags=["definitions"]
+# tests/test_q4_optimizers.py runs this cell on its own, so it imports what it uses.
 class Optimizer:
     """What every hand-written optimizer shares: the parameters, their state, zero_grad."""
 
@@ -316,6 +318,7 @@ differences = {name: largest_difference(*HYPER[name], CHECK_STEPS) for name in H
 
 # %%
 # NBVAL_CHECK_OUTPUT
+# nbval compares this output with the stored one: nothing here depends on mode or machine.
 print(f"{CHECK_STEPS} steps from the same initial parameters, lr 0.01:")
 for name, (diff, moved) in differences.items():
     print(

@@ -111,10 +111,8 @@ def test_one_same_length_check_names_its_argument():
         data.check_same_length("pair", (torch.zeros(3), [1, 2, 3]))
 
 
-def test_fashion_splits_sizes_disjointness_and_types(fashion):
-    s = data.fashion_splits(
-        train_size=2_000, val_size=1_000, test_size=500, data=fashion
-    )
+def test_fashion_splits_sizes_disjointness_and_types():
+    s = data.fashion_splits(train_size=2_000, val_size=1_000, test_size=500)
     assert s.train_x.shape == (2_000, 1, 28, 28) and s.val_x.shape == (1_000, 1, 28, 28)
     assert s.test_x.shape == (500, 1, 28, 28) and s.train_x.dtype == torch.float32
     assert torch.equal(s.train_x[:, 0] * 255, s.train_u8.float())
@@ -124,8 +122,6 @@ def test_fashion_splits_sizes_disjointness_and_types(fashion):
     assert not any(
         bytes(r.numpy()) in train_rows for r in s.val_u8.view(len(s.val_u8), -1)
     )
-    again = data.fashion_splits(
-        train_size=2_000, val_size=1_000, test_size=500, data=fashion
-    )
+    again = data.fashion_splits(train_size=2_000, val_size=1_000, test_size=500)
     assert torch.equal(again.train_y, s.train_y)
     assert "train 2,000, validation 1,000, test 500" in s.summary()

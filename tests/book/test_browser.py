@@ -28,9 +28,8 @@ SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = (
     os.environ.get("DLBOOK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 )
-REPO = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["dlbook"][
-    "repository"
-]
+DLBOOK = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["dlbook"]
+REPO, REVISION = DLBOOK["repository"], DLBOOK["revision"]
 # browser noise, not failures of the page's own resources
 NOISE = ("favicon.ico",)
 
@@ -166,9 +165,21 @@ def test_page_in_a_real_browser(server, browser, page_file):
     if page_file.startswith("notebooks/"):
         name = page_file.split("/")[-1]
         owner_repo = REPO.removeprefix("https://github.com/")
-        colab = f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{name}.ipynb"
+        colab = (
+            f"https://colab.research.google.com/github/{owner_repo}/blob/{REVISION}"
+            f"/notebooks/{name}.ipynb"
+        )
         assert page.locator(f'a[href="{colab}"]').count() >= 1, (
-            "no Colab launch link to this chapter's .ipynb"
+            "no Colab launch link to this chapter's .ipynb at the book's one revision"
+        )
+        # code is readable without scrolling sideways: no input block is wider than the page
+        wide = page.eval_on_selector_all(
+            ".cell_input pre",
+            "els => els.filter(e => e.scrollWidth > e.clientWidth + 1)"
+            ".map(e => e.textContent.split('\\n').sort((a, b) => b.length - a.length)[0])",
+        )
+        assert wide == [], (
+            f"code blocks that scroll horizontally (longest line): {wide}"
         )
         for suffix in (".ipynb", ".py"):
             links = page.eval_on_selector_all(
