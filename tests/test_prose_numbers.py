@@ -2,7 +2,7 @@
 sign in a chapter's markdown cells must appear in that notebook's stored outputs, as printed
 or as the same value rounded to the prose's precision. Numbers that are not outputs (a
 constant of the question, a coefficient of a formula, a figure from a paper) are listed with
-a reason in ``tests/prose_numbers.yml``.
+a reason in the chapter's allow-list, ``tests/prose_numbers/<chapter>.yml``.
 
 A full-mode re-execution that changes a result therefore fails this test until the text is
 brought in line with the new outputs.
@@ -20,8 +20,14 @@ import yaml
 
 from conftest import NOTEBOOKS, ROOT
 
-ALLOWED = yaml.safe_load((ROOT / "tests" / "prose_numbers.yml").read_text()) or {}
 CHAPTERS = sorted(p.stem for p in NOTEBOOKS.glob("q*.ipynb"))
+ALLOW_LISTS = ROOT / "tests" / "prose_numbers"
+
+
+def allowed(chapter: str) -> dict[str, str]:
+    path = ALLOW_LISTS / f"{chapter}.yml"
+    data = yaml.safe_load(path.read_text()) if path.exists() else None
+    return {str(k): v for k, v in (data or {}).items()}
 
 NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?(%?)(?![.,]?\d)(?![A-Za-z_])"
@@ -107,11 +113,11 @@ def checked(number: Number) -> bool:
 def test_every_number_in_the_prose_is_an_output(chapter):
     nb = json.loads((NOTEBOOKS / f"{chapter}.ipynb").read_text())
     outputs = numbers(output_text(nb))
-    allowed = {str(k): v for k, v in (ALLOWED.get(chapter) or {}).items()}
+    allowed_here = allowed(chapter)
     prose = prose_of(nb)
     missing = []
     for number in filter(checked, numbers(prose)):
-        if number.text in allowed:
+        if number.text in allowed_here:
             continue
         if not any(shown_by(number, out) for out in outputs):
             at = prose.find(number.text)
@@ -119,7 +125,7 @@ def test_every_number_in_the_prose_is_an_output(chapter):
             missing.append(f"{number.text!r} in '...{context}...'")
     assert missing == [], (
         f"{chapter}: prose numbers that no stored output prints (re-execute, fix the text, "
-        "or list a constant in tests/prose_numbers.yml with its reason):\n  "
+        f"or list a constant in tests/prose_numbers/{chapter}.yml with its reason):\n  "
         + "\n  ".join(missing)
     )
 
@@ -128,7 +134,7 @@ def test_every_number_in_the_prose_is_an_output(chapter):
 def test_the_allow_list_is_current_and_gives_reasons(chapter):
     nb = json.loads((NOTEBOOKS / f"{chapter}.ipynb").read_text())
     written = {n.text for n in numbers(prose_of(nb))}
-    for number, reason in (ALLOWED.get(chapter) or {}).items():
+    for number, reason in allowed(chapter).items():
         assert str(number) in written, (
             f"{chapter}: {number} is allowed but no longer written"
         )
