@@ -1,11 +1,15 @@
 """Batched data augmentation: every image of a batch gets its own random transform, computed
 for the whole batch with tensor ops on the batch's device (one ``affine_grid``/``grid_sample``).
 
-It reproduces the homework's torchvision chain (chapter Q5)::
+It stands in for the homework's per-image torchvision chain (chapter Q5)::
 
     RandomRotation(10), RandomAffine(0, translate=(0.1, 0.1)), RandomCrop(28, padding=4),
     ColorJitter(brightness=0.4, contrast=0.4), RandomHorizontalFlip()
 
+with the same ranges but three differences, stated in chapter Q5: the translation is drawn
+continuously (torchvision's RandomAffine rounds it to whole pixels), resampling is bilinear
+(torchvision's rotate and affine default to nearest neighbour), and brightness always comes
+before contrast (ColorJitter shuffles the order of its adjustments for each image).
 Rotation, translation, the padded crop (an integer shift with zero fill) and the flip are
 geometric, so they compose into one 2x3 affine matrix per image and one resampling of the
 batch (fewer interpolations than applying them one by one). Saturation and hue are left out:

@@ -48,14 +48,16 @@ def plot_history(
     histories: History | Sequence[History] | Mapping[str, History],
     metrics: Sequence[str] = ("loss", "acc"),
     title: str = "Learning curves",
-    show_train: bool = True,
     mark_best: str | None = None,
     logy: bool = False,
 ) -> Figure:
     """Training (dashed) and validation (solid) curves per epoch, one panel per metric.
 
     ``metrics``: any of ``"loss"`` and ``"acc"``; ``mark_best`` (``"val_loss"`` or ``"val_acc"``)
-    draws a dotted line at each run's best epoch.
+    draws a dotted line at each run's best epoch. The legend says how each training curve
+    was measured: after each epoch on the clean training data (``fit(eval_train=True)``), or
+    as a running mean over the epoch's batches, as trained (with dropout and augmentation
+    on, while the weights still change).
     """
     runs = _as_dict(histories)
     for m in metrics:
@@ -69,14 +71,14 @@ def plot_history(
         train_key, val_key, ylabel = _METRICS[m]
         for i, (name, h) in enumerate(runs.items()):
             color = colors[i % len(colors)]
-            if show_train:
-                ax.plot(
-                    h.epoch,
-                    getattr(h, train_key),
-                    "--",
-                    color=color,
-                    label=f"{name} (train)",
-                )
+            how = "after each epoch" if h.train_measured == "eval" else "running mean"
+            ax.plot(
+                h.epoch,
+                getattr(h, train_key),
+                "--",
+                color=color,
+                label=f"{name} (train, {how})",
+            )
             if getattr(h, val_key):
                 ax.plot(
                     h.epoch,

@@ -78,3 +78,12 @@ def test_performance_page_matches_the_recorded_measurements():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_glossary_page_lists_the_chapters_where_each_term_appears():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "glossary_page.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

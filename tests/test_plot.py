@@ -29,7 +29,7 @@ def test_plot_history_titles_labels_legends_and_lines():
         acc_ax.get_ylabel() == "accuracy" and acc_ax.get_title() == "Accuracy per epoch"
     )
     labels = [t.get_text() for t in loss_ax.get_legend().get_texts()]
-    assert "a (train)" in labels and "b (validation)" in labels
+    assert "a (train, running mean)" in labels and "b (validation)" in labels
     best_lines = [ln for ln in loss_ax.lines if list(ln.get_xdata()) == [2, 2]]
     assert len(best_lines) == 2  # each run's best validation epoch is marked
     assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
@@ -37,8 +37,16 @@ def test_plot_history_titles_labels_legends_and_lines():
 
 def test_plot_history_accepts_a_single_history_and_a_list():
     assert len(plot_history(hist("x"), metrics=("loss",)).axes) == 1
-    fig = plot_history([hist("x"), hist("y")], show_train=False)
-    assert len(fig.axes[0].lines) == 2
+    measured = hist("y")
+    measured.train_measured = "eval"
+    fig = plot_history([hist("x"), measured])
+    assert len(fig.axes[0].lines) == 4
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[:3] == [
+        "x (train, running mean)",
+        "x (validation)",
+        "y (train, after each epoch)",
+    ]
 
 
 def test_plot_history_errors():

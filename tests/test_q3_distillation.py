@@ -139,3 +139,54 @@ def test_distilled_student_moves_towards_the_teacher():
     )
     agree = (student(x).argmax(1) == soft.argmax(1)).float().mean().item()
     assert agree > 0.9
+
+
+def _soft_grad(z_s, z_t, T):
+    """Gradient of the chapter's distillation term (alpha = 1) w.r.t. the student logits."""
+    z = z_s.clone().requires_grad_()
+    loss(z, z_t, torch.zeros(len(z), dtype=torch.long), T=T, alpha=1.0).backward()
+    return z.grad * len(z)
+
+
+def _centred_logits(seed):
+    g = torch.Generator().manual_seed(seed)
+    z_s, z_t = (
+        torch.randn(128, 10, generator=g) * 3,
+        torch.randn(128, 10, generator=g) * 3,
+    )
+    return z_s - z_s.mean(1, keepdim=True), z_t - z_t.mean(1, keepdim=True)
+
+
+def test_without_t_squared_the_soft_gradient_falls_like_one_over_t_squared():
+    z_s, z_t = _centred_logits(11)
+    scaled = {T: _soft_grad(z_s, z_t, T).norm().item() for T in (10.0, 100.0)}
+    unscaled = {T: g / T**2 for T, g in scaled.items()}
+    assert 0.8 < scaled[100.0] / scaled[10.0] < 1.25  # with T^2: the same scale
+    ratio = unscaled[100.0] / unscaled[10.0]
+    assert (
+        0.008 < ratio < 0.0125
+    )  # without it: a hundredfold smaller for T ten times larger
+
+
+def test_high_temperature_limit_is_logit_matching():
+    z_s, z_t = _centred_logits(12)
+    target = (z_s - z_t) / z_s.shape[1]  # gradient of ||z_s - z_t||^2 / (2N)
+    errors = [
+        ((_soft_grad(z_s, z_t, T) - target).norm() / target.norm()).item()
+        for T in (1.0, 5.0, 20.0, 100.0)
+    ]
+    assert errors == sorted(errors, reverse=True)  # closer at every step of T
+    assert errors[-1] < 0.03 and errors[0] > 0.3
+
+
+def test_squared_error_on_probabilities_stops_learning_from_confident_mistakes():
+    def gradients(margin):
+        z = torch.tensor([[0.0, margin]], requires_grad=True)  # class 0 is true, 1 wins
+        y = torch.tensor([0])
+        ce = torch.autograd.grad(F.cross_entropy(z, y), z)[0].norm().item()
+        squared = ((F.softmax(z, 1) - F.one_hot(y, 2)) ** 2).sum()
+        return ce, torch.autograd.grad(squared, z)[0].norm().item()
+
+    (ce_0, mse_0), (ce_4, mse_4), (ce_12, mse_12) = map(gradients, (0.0, 4.0, 12.0))
+    assert ce_0 < ce_4 < ce_12 and ce_12 > 1.4  # cross-entropy pushes hardest
+    assert mse_12 < 1e-4 < mse_4 < mse_0  # the squared error's push vanishes

@@ -15,11 +15,11 @@ import json
 import os
 import shutil
 import threading
+import tomllib
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
