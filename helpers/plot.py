@@ -98,7 +98,10 @@ def plot_history(
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     if mark_best is not None:
-        axes[0][0].plot([], [], ":", color="gray", label=f"best epoch ({mark_best})")
+        best = (
+            "lowest validation loss" if mark_best == "val_loss" else "best val accuracy"
+        )
+        axes[0][0].plot([], [], ":", color="gray", label=f"epoch of the {best}")
         axes[0][0].legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()

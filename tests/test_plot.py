@@ -30,6 +30,7 @@ def test_plot_history_titles_labels_legends_and_lines():
     )
     labels = [t.get_text() for t in loss_ax.get_legend().get_texts()]
     assert "a (train, running mean)" in labels and "b (validation)" in labels
+    assert "epoch of the lowest validation loss" in labels
     best_lines = [ln for ln in loss_ax.lines if list(ln.get_xdata()) == [2, 2]]
     assert len(best_lines) == 2  # each run's best validation epoch is marked
     assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)

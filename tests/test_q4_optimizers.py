@@ -369,7 +369,46 @@ def test_stacked_draws_are_independent_runs(data, name, lr):
     for seed in range(n):
         start = Q4["init_parameters"](4, seed=seed)
         alone = Q4["train"](make, lr, start, x, y, steps)
-        status, n_steps, _, dead = stacked[seed]
-        assert (status, n_steps) == (alone["status"], alone["steps"]), seed
-        if status != "diverged":
-            assert dead == Q4["dead_units"](alone["params"], x).sum().item(), seed
+        outcome = stacked[seed]
+        assert (outcome.status, outcome.steps) == (alone["status"], alone["steps"]), (
+            seed
+        )
+        if outcome.status != "diverged":
+            dead = Q4["dead_units"](alone["params"], x).sum().item()
+            assert outcome.dead == dead, seed
+            moved = max(
+                (alone["params"][k] - start[k]).abs().max().item() for k in start
+            )
+            assert outcome.moved == pytest.approx(moved, abs=1e-5), seed
+
+
+# --- the claims about step sizes ----------------------------------------------------
+
+
+def test_sgd_just_above_the_bound_converges_once_the_curvature_drops(data):
+    """At lr 0.25, lr * lambda_max starts above 2 and falls below it by step 4."""
+    x, y = data
+    start = Q4["init_parameters"](4, seed=0)
+    path = Q4["sgd_path_curvature"](start, 0.25, x, y, 1000)
+    assert path[-1][1] < Q4["TARGET"]  # converged
+    assert 0.25 * path[0][2] > 2
+    assert all(0.25 * lam < 2 for _, _, lam in path[3:])
+    assert all(b[1] < a[1] for a, b in zip(path[:4], path[1:5]))  # the loss fell
+
+
+@pytest.mark.parametrize("name", ["RMSProp", "Adam"])
+def test_adaptive_steps_stay_near_lr_at_a_small_rate(data, name):
+    """The crawl at lr 0.001: steps of about lr whatever the gradient (RMSProp's start at
+    10 lr and shrink), so 1,000 steps carry a weight only about 1 from its start."""
+    x, y = data
+    start = Q4["init_parameters"](4, seed=0)
+    make = {"RMSProp": Q4["RMSProp"], "Adam": Q4["Adam"]}[name]
+    r = Q4["train"](lambda p, lr: make(p, lr), 0.001, start, x, y, 1000)
+    steps = r["largest_steps"]
+    if name == "Adam":
+        assert max(steps) < 2 * 0.001
+    else:
+        assert steps[0] == pytest.approx(10 * 0.001, rel=1e-4)
+        assert max(steps[100:]) < 4 * 0.001
+    moved = max((r["params"][k] - start[k]).abs().max().item() for k in start)
+    assert moved <= sum(steps) < 2
