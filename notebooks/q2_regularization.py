@@ -20,21 +20,31 @@
 #
 # *Run it yourself:* the rocket button above opens this chapter in Colab; or download the {download}`notebook <q2_regularization.ipynb>` or its {download}`Python source <q2_regularization.py>` (Jupytext percent format, the file this page is built from).
 #
-# Three parts, each answered and then *measured*:
+# **The questions, and the short answers** (each is shown by an experiment below):
 #
-# - **(a)** How does $k$ in $k$-nearest neighbours move bias and variance?
-# - **(b)** True or false: regularization may hurt performance; adding many new features
-#   prevents overfitting; a larger regularization coefficient makes overfitting more likely.
-# - **(c)** Four experiments trained the same linear model; from the learned weights, which
-#   regularization did each use?
+# - **(a)** How does $k$ in $k$-nearest neighbours move bias and variance? *Small $k$: low
+#   bias, high variance ($k=1$ fits every training point). Large $k$: high bias, low variance
+#   ($k=n$ predicts the majority class everywhere).*
+# - **(b)** True or false?
+#   1. "Regularization may hurt the model's performance." *True:* a stronger penalty never
+#      lowers the training error (at the penalized optimum), and too strong a one underfits.
+#   2. "Adding many new features prevents overfitting." *False:* features without
+#      information only add room to fit noise.
+#   3. "A larger regularization coefficient makes overfitting more likely." *False:* it
+#      lowers the effective number of parameters; too large a coefficient underfits instead.
+# - **(c)** Four experiments trained the same linear model; which regularization made which
+#   weights? *`[0.26, 0.25, 0.25, 0.25]`: L2. `[1, 0, 0, 0]`: L1. `[13.3, 23.5, 53.2, 5.1]`:
+#   none. `[0.5, 1.2, 8.5, 0]`: L1 with a weaker coefficient.*
 #
 # :::{admonition} Corrections to the original answer sheet
 # :class: warning
 # The answer sheet this book started from gets (a) and (c) wrong. In (a) it says a small $k$
 # gives high bias and high variance, and a large $k$ low bias and high variance; in fact a
 # small $k$ gives **low bias and high variance**, a large $k$ **high bias and low variance**.
-# In (c) it swaps the first two experiments: `[0.26, 0.25, 0.25, 0.25]` is **L2**, and
-# `[1, 0, 0, 0]` is **L1**. Both corrections are shown by experiment below.
+# In (c) it swaps the first two experiments, and with them the two penalties: it reads the
+# even weights `[0.26, 0.25, 0.25, 0.25]` as L1 and the sparse `[1, 0, 0, 0]` as L2. It is the
+# other way round: L2 spreads weight evenly and sets none exactly to zero; L1 sets weights
+# exactly to zero. Both corrections are measured below.
 # :::
 
 # %% tags=["colab", "remove-cell"]
@@ -54,7 +64,7 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.datasets import load_diabetes, make_regression
+from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, LinearRegression, Ridge, lasso_path
 from sklearn.model_selection import validation_curve
@@ -67,13 +77,20 @@ ctx = helpers.setup(seed=0)
 # This chapter's sizes: full mode (the numbers in the text) and fast mode (the tests).
 cfg = helpers.by_mode(
     full=dict(
-        training_sets=200,
-        query_points=500,
+        knn_training_sets=200,
+        knn_query_points=500,
         noise_feature_counts=(0, 10, 25, 50, 75, 90, 110, 150, 200),
+        noise_feature_repeats=20,
         cv_folds=5,
+        optimism_noise_draws=20_000,
     ),
     fast=dict(
-        training_sets=10, query_points=100, noise_feature_counts=(0, 25, 90), cv_folds=3
+        knn_training_sets=10,
+        knn_query_points=100,
+        noise_feature_counts=(0, 25, 90),
+        noise_feature_repeats=3,
+        cv_folds=3,
+        optimism_noise_draws=500,
     ),
 )
 N_TRAIN = 200  # points per k-NN training set, in both modes
@@ -95,16 +112,17 @@ N_TRAIN = 200  # points per k-NN training set, in both modes
 # The data: points $x$ uniform in $[-2, 2]^2$ with label 1 with probability
 # $p(x) = \sigma\big(4\,(x_2 - \sin 2x_1)\big)$: the true boundary is the curve
 # $x_2 = \sin 2x_1$, and labels near it are noisy. Because $p(x)$ is known, bias and variance
-# can be measured exactly rather than guessed.
+# can be *estimated by simulation* (draw many training sets, refit, compare with $p$) rather
+# than guessed.
 
 # %% tags=["definitions"]
 # tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
 import numpy as np
-from sklearn.neighbors import KNeighborsRegressor
+from sklearn.neighbors import NearestNeighbors
 
 
 def true_probability(X: np.ndarray) -> np.ndarray:
-    """P(y = 1 | x) of the chapter's problem: a sigmoid across the curve x2 = sin(2 x1)."""
+    """P(y = 1 | x) here: a sigmoid across the curve x2 = sin(2 x1)."""
     return 1.0 / (1.0 + np.exp(-4.0 * (X[:, 1] - np.sin(2.0 * X[:, 0]))))
 
 
@@ -115,16 +133,48 @@ def sample(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
+def bias_variance_estimates(
+    estimates: np.ndarray, p: np.ndarray
+) -> tuple[float, float]:
+    """Bias^2 and variance of an estimator from R draws: `estimates` is (R, points).
+
+    The variance is the sample variance over the R draws (ddof=1, unbiased). The plug-in
+    bias^2, (mean of the R estimates - p)^2, is too large by variance / R on average
+    (the mean of R draws is itself noisy), so that much is subtracted. Both are averaged
+    over the points.
+    """
+    draws = estimates.shape[0]
+    variance = estimates.var(axis=0, ddof=1)
+    bias2 = (estimates.mean(axis=0) - p) ** 2 - variance / draws
+    return float(bias2.mean()), float(variance.mean())
+
+
+def knn_estimates(X, y, queries, ks) -> np.ndarray:
+    """k-NN's estimate at `queries` (the share of class 1 among the k nearest training
+    points) for every k in ks: an array (len(ks), len(queries)).
+
+    The k nearest neighbours are the first k of the max(ks) nearest, so one neighbour
+    search serves every k; the result is KNeighborsRegressor(n_neighbors=k)'s prediction
+    (a test checks it).
+    """
+    search = NearestNeighbors(n_neighbors=max(ks)).fit(X)
+    nearest = search.kneighbors(queries, return_distance=False)  # nearest first
+    running_mean = np.cumsum(y[nearest], axis=1) / np.arange(1, max(ks) + 1)
+    return running_mean[:, np.asarray(ks) - 1].T
+
+
 def knn_bias_variance(
     ks, n_train: int, n_test: int, resamples: int, seed: int = 0
 ) -> dict[str, np.ndarray]:
-    """Bias^2, variance and noise of k-NN's probability estimate, over many training sets.
+    """Estimated bias^2, variance and noise of k-NN's probability estimate.
 
     For every k, `resamples` training sets of size n_train are drawn; the estimate
     p_hat(x) (the share of class 1 among the k neighbours) is recorded at n_test fixed
     query points. With the true p(x), the expected squared error E[(y - p_hat(x))^2]
-    splits exactly into noise p(1 - p) + bias^2 (p - E p_hat)^2 + variance Var(p_hat).
-    Also returned: the 0-1 training error and the expected 0-1 error on new points.
+    splits into noise p(1 - p) + bias^2 (p - E p_hat)^2 + variance Var(p_hat); the last
+    two are Monte Carlo estimates. Also returned: the squared error against fresh labels
+    (a direct estimate of the left side), the 0-1 training error, and the expected 0-1
+    error on new points.
     """
     rng = np.random.default_rng(seed)
     X_test = rng.uniform(-2, 2, size=(n_test, 2))
@@ -134,20 +184,17 @@ def knn_bias_variance(
     squared_error = np.zeros((len(ks), resamples))
     for r in range(resamples):
         X, y = sample(n_train, rng)
-        y_new = (rng.uniform(size=n_test) < p).astype(
-            float
-        )  # fresh labels at the query points
-        for i, k in enumerate(ks):
-            model = KNeighborsRegressor(n_neighbors=k).fit(X, y)
-            estimates[i, r] = model.predict(X_test)
-            train_error[i, r] = np.mean((model.predict(X) > 0.5) != y)
-            squared_error[i, r] = np.mean((y_new - estimates[i, r]) ** 2)
-    mean_estimate = estimates.mean(axis=1)
+        y_new = (rng.uniform(size=n_test) < p).astype(float)  # fresh labels at X_test
+        estimates[:, r] = knn_estimates(X, y, X_test, ks)
+        on_training_points = knn_estimates(X, y, X, ks)
+        train_error[:, r] = np.mean((on_training_points > 0.5) != y, axis=1)
+        squared_error[:, r] = np.mean((y_new - estimates[:, r]) ** 2, axis=1)
+    bias2, variance = np.array([bias_variance_estimates(e, p) for e in estimates]).T
     predicted_one = estimates > 0.5
     return {
         "k": np.asarray(ks),
-        "bias2": ((mean_estimate - p) ** 2).mean(axis=1),
-        "variance": estimates.var(axis=1).mean(axis=1),
+        "bias2": bias2,
+        "variance": variance,
         "noise": np.full(len(ks), np.mean(p * (1 - p))),
         "measured": squared_error.mean(axis=1),
         "train_error": train_error.mean(axis=1),
@@ -159,10 +206,10 @@ def knn_bias_variance(
 # %% [markdown]
 # First, what the models look like. One training set of 200 points, three values of $k$:
 
-# %%
+# %% tags=["hide-input"]
 rng = np.random.default_rng(0)
 X_train, y_train = sample(N_TRAIN, rng)
-X_val, y_val = sample(cfg["query_points"], rng)
+X_val, y_val = sample(cfg["knn_query_points"], rng)
 g1, g2 = np.meshgrid(np.linspace(-2, 2, 200), np.linspace(-2, 2, 200))
 grid = np.c_[g1.ravel(), g2.ravel()]
 curve = np.linspace(-2, 2, 200)
@@ -199,19 +246,20 @@ plt.show()
 
 # %%
 # NBVAL_CHECK_OUTPUT
-# nbval compares this output with the stored one: nothing here depends on mode or machine.
+# nbval compares this output with the stored one: it depends on no mode or machine.
 one_nn = KNeighborsClassifier(n_neighbors=1).fit(X_train, y_train)
 print("k = 1: training error =", np.mean(one_nn.predict(X_train) != y_train))
 n = len(X_train)
 all_nn = KNeighborsClassifier(n_neighbors=n).fit(X_train, y_train)
 majority = np.bincount(y_train).argmax()
+every = bool(np.all(all_nn.predict(grid) == majority))
 print(
-    f"k = n = {n}: class counts {np.bincount(y_train).tolist()}, majority class {majority}; "
-    f"every prediction is the majority class: {bool(np.all(all_nn.predict(grid) == majority))}"
+    f"k = n = {n}: class counts {np.bincount(y_train).tolist()}, "
+    f"majority class {majority}; every prediction is the majority class: {every}"
 )
 
 # %% [markdown]
-# ### Measuring bias and variance
+# ### Estimating bias and variance
 #
 # One training set shows one model. Bias and variance are statements about the model *over
 # training sets*: draw many training sets, fit $k$-NN to each, and look at the estimates at
@@ -223,50 +271,60 @@ print(
 # + \underbrace{\mathbb E\big[(\hat p(x) - \bar p(x))^2\big]}_{\text{variance}},
 # $$
 #
-# averaged over $x$ {cite}`geman1992neural,hastie2009elements`. The column *measured*
-# estimates the left side directly, from fresh labels, as a check on the decomposition.
+# averaged over $x$ {cite}`geman1992neural,hastie2009elements`. The noise term is exact
+# ($p$ is known); bias² and variance are Monte Carlo estimates from $R$ training sets. The
+# variance is the sample variance over the $R$ fits. The bias² needs a correction: the
+# average of $R$ noisy estimates is itself noisy, so the plug-in $(p - \text{average})^2$
+# overstates the bias² by variance$/R$ on average, and that is subtracted. The column
+# *measured* estimates the left side directly, from fresh labels, as a check on the
+# decomposition.
 
 # %%
 ks = (1, 3, 5, 9, 15, 25, 51, 101, 199)
 bv = knn_bias_variance(
     ks,
     n_train=N_TRAIN,
-    n_test=cfg["query_points"],
-    resamples=cfg["training_sets"],
+    n_test=cfg["knn_query_points"],
+    resamples=cfg["knn_training_sets"],
     seed=1,
 )
+total = bv["bias2"] + bv["variance"] + bv["noise"]
 print(
-    f"{cfg['training_sets']} training sets of {N_TRAIN} points, {cfg['query_points']} query points\n"
+    f"{cfg['knn_training_sets']} training sets of {N_TRAIN} points, "
+    f"{cfg['knn_query_points']} query points\n"
 )
 print(
-    f"{'k':>4} {'bias^2':>8} {'variance':>9} {'noise':>7} {'sum':>7} {'measured':>9} {'train err':>10} {'val err':>8}"
+    f"{'k':>4} {'bias^2':>8} {'variance':>9} {'noise':>7} {'sum':>7} "
+    f"{'measured':>9} {'train err':>10} {'val err':>8}"
 )
 for i, k in enumerate(bv["k"]):
-    total = bv["bias2"][i] + bv["variance"][i] + bv["noise"][i]
     print(
-        f"{k:>4} {bv['bias2'][i]:>8.4f} {bv['variance'][i]:>9.4f} {bv['noise'][i]:>7.4f} {total:>7.4f} "
-        f"{bv['measured'][i]:>9.4f} {bv['train_error'][i]:>10.3f} {bv['val_error'][i]:>8.3f}"
+        f"{k:>4} {bv['bias2'][i]:>8.4f} {bv['variance'][i]:>9.4f} "
+        f"{bv['noise'][i]:>7.4f} {total[i]:>7.4f} {bv['measured'][i]:>9.4f} "
+        f"{bv['train_error'][i]:>10.3f} {bv['val_error'][i]:>8.3f}"
     )
-best_k = bv["k"][np.argmin(bv["bias2"] + bv["variance"])]
-print(f"\nlowest expected squared error at k = {best_k}")
-
-# %%
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.3))
-ax1.plot(bv["k"], bv["bias2"], "o-", label="bias$^2$")
-ax1.plot(bv["k"], bv["variance"], "s-", label="variance")
-ax1.plot(
-    bv["k"],
-    bv["bias2"] + bv["variance"] + bv["noise"],
-    "k^-",
-    label="bias$^2$ + variance + noise",
+print(f"\nbias^2 grows at every step of k: {bool(np.all(np.diff(bv['bias2']) > 0))}")
+print(f"variance falls at every step of k: {bool(np.all(np.diff(bv['variance']) < 0))}")
+print(f"lowest bias^2 + variance at k = {bv['k'][np.argmin(total)]}")
+print(f"largest |sum - measured|: {np.max(np.abs(total - bv['measured'])):.4f}")
+correction = bv["variance"][0] / cfg["knn_training_sets"]
+print(
+    f"k = 1: plug-in bias^2 {bv['bias2'][0] + correction:.5f}, "
+    f"correction variance/R {correction:.5f}, estimate {bv['bias2'][0]:.5f}"
 )
+
+# %% tags=["hide-input"]
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.3))
+ax1.plot(bv["k"], bv["bias2"], "o-", label="bias$^2$ (estimated)")
+ax1.plot(bv["k"], bv["variance"], "s-", label="variance (estimated)")
+ax1.plot(bv["k"], total, "k^-", label="bias$^2$ + variance + noise")
 ax1.plot(
     bv["k"],
     bv["measured"],
     "x",
     color="orange",
     markersize=9,
-    label="measured squared error",
+    label="squared error against fresh labels",
 )
 ax1.axhline(bv["noise"][0], color="gray", linestyle=":", label="noise (irreducible)")
 ax1.set_xscale("log")
@@ -285,15 +343,17 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The table and the left figure are the answer to (a), measured:
+# The table and the left figure are the answer to (a), estimated:
 #
-# - **Bias² grows with $k$** at every step: 0.0008 at $k=1$, 0.0099 at $k=15$, 0.1929 at
-#   $k=199$. **Variance shrinks with $k$** at every step: 0.0606 at $k=1$, 0.0063 at $k=15$,
+# - **Bias² grows with $k$** at every step: 0.0005 at $k=1$, 0.0099 at $k=15$, 0.1929 at
+#   $k=199$. **Variance shrinks with $k$** at every step: 0.0609 at $k=1$, 0.0063 at $k=15$,
 #   0.0012 at $k=199$. Small $k$ is low bias, high variance; large $k$ is high bias, low
 #   variance, the opposite of what the original answer sheet says.
 # - Their sum (plus the noise, 0.0554, which no model can remove) is lowest in between, at
-#   $k=9$: the bias-variance trade-off. The *measured* column agrees with the sum within 0.001
-#   at every $k$, so the decomposition accounts for the whole error.
+#   $k=9$: the bias-variance trade-off. The *measured* column agrees with the sum within
+#   0.0005 at every $k$, so the three terms account for the whole error. (The correction of
+#   the bias² matters only where the bias is tiny: at $k=1$ it takes the plug-in 0.00076
+#   down to 0.00045.)
 # - The right figure shows the same from the outside: at $k=1$ the training error is 0.000
 #   while the validation error is 0.117 (overfitting); at $k=199$ both are near 0.5
 #   (underfitting: the model predicts nearly the same class everywhere).
@@ -303,16 +363,108 @@ plt.show()
 #
 # ### 1. "Regularization may hurt the model's performance." **True.**
 #
-# A penalty trades fit for simplicity, so it **always** raises the training error, and too
-# strong a penalty underfits and raises the validation error too. Ridge regression on a
-# problem with more features than it can reliably estimate (150 samples, 60 features of
-# which 10 matter, noise), scored by 5-fold cross-validation over a range of penalties:
+# **Short answer.** A penalty trades training fit for simplicity. A larger coefficient never
+# lowers the training error of the penalized optimum, and too strong a penalty underfits:
+# the validation error rises too. Whether a penalty helps or hurts depends on its strength,
+# which is why the coefficient is chosen on validation data.
+#
+# Why the training error cannot fall. Let $w_a$ minimize $L(w) + a\,R(w)$ and $w_b$ minimize
+# $L(w) + b\,R(w)$, with $b > a \ge 0$, $L$ the training loss and $R$ the penalty. Each is
+# optimal for its own objective:
+#
+# $$
+# L(w_a) + a R(w_a) \le L(w_b) + a R(w_b), \qquad L(w_b) + b R(w_b) \le L(w_a) + b R(w_a).
+# $$
+#
+# Adding the two gives $(b - a)\big(R(w_b) - R(w_a)\big) \le 0$: the penalty term of the
+# solution (its norm) never grows with the coefficient. Put back into the first inequality,
+# $L(w_b) \ge L(w_a) + a\big(R(w_a) - R(w_b)\big) \ge L(w_a)$. The argument needs the exact
+# minimiser; for a network trained for a fixed number of SGD steps it does not apply as
+# stated.
+#
+# The experiment: Ridge regression on data with a known truth. 100 samples of 60 independent
+# standard-normal features; 10 of them carry weights drawn from $\mathcal N(0, 4^2)$, the
+# other 50 weight 0; noise $\sigma = 3$, so no model can have an expected squared error
+# below $\sigma^2$. Each fold of the cross-validation fits 61 parameters from 80 samples, so
+# least squares has plenty of noise to fit. Because the truth is known, one more column
+# needs no validation data: the **true error** of the model fitted on all 100 samples,
+# $\mathbb E\big[(y - \hat y)^2\big] = \sigma^2 + \lVert \hat w - \beta\rVert^2 + \hat b^2$
+# for new inputs $x \sim \mathcal N(0, I)$ ($\beta$ the true weights, $\hat b$ the fitted
+# intercept).
+
+# %% tags=["definitions"]
+# tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
+import numpy as np
+
+
+def ridge_problem(
+    n: int = 100,
+    n_features: int = 60,
+    n_informative: int = 10,
+    weight_scale: float = 4.0,
+    noise: float = 3.0,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """y = X beta + noise with X ~ N(0, I); returns X, y and the true weights beta."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, n_features))
+    beta = np.zeros(n_features)
+    beta[:n_informative] = weight_scale * rng.normal(size=n_informative)
+    y = X @ beta + noise * rng.normal(size=n)
+    return X, y, beta
+
+
+def expected_error(model, beta: np.ndarray, noise: float) -> float:
+    """E[(y - model(x))^2] for new x ~ N(0, I), y = x beta + noise, in closed form."""
+    return noise**2 + np.sum((model.coef_ - beta) ** 2) + model.intercept_**2
+
+
+def ridge_hat_matrix(X: np.ndarray, alpha: float) -> np.ndarray:
+    """S with fitted values S @ y of Ridge(alpha) (intercept not penalized).
+
+    With d_j the singular values and U the left singular vectors of the centred inputs,
+    S = 11^T / n + U diag(d_j^2 / (d_j^2 + alpha)) U^T; its trace, the effective number
+    of parameters, is 1 + sum_j d_j^2 / (d_j^2 + alpha).
+    """
+    n = len(X)
+    U, d, _ = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
+    return np.full((n, n), 1.0 / n) + (U * (d**2 / (d**2 + alpha))) @ U.T
+
+
+def in_sample_optimism(
+    X: np.ndarray, f: np.ndarray, noise: float, alphas, draws: int, seed: int = 0
+) -> dict[str, np.ndarray]:
+    """How much Ridge's training error underestimates its error on fresh labels.
+
+    The inputs X stay fixed; `draws` label vectors y = f + noise are drawn. For each,
+    the in-sample error (the expected error on fresh labels at the same inputs, which is
+    noise^2 + mean((f - y_hat)^2) because f is known) minus the training error is one
+    draw of the optimism. Returned: its mean and standard error over the draws, and the
+    value 2 noise^2 df / n that the theory predicts (df = trace of the hat matrix).
+    """
+    rng = np.random.default_rng(seed)
+    n = len(X)
+    Y = f[:, None] + noise * rng.normal(size=(n, draws))
+    mean, stderr, formula = [], [], []
+    for alpha in alphas:
+        S = ridge_hat_matrix(X, alpha)
+        fitted = S @ Y
+        in_sample = noise**2 + np.mean((f[:, None] - fitted) ** 2, axis=0)
+        optimism = in_sample - np.mean((Y - fitted) ** 2, axis=0)
+        mean.append(optimism.mean())
+        stderr.append(optimism.std(ddof=1) / np.sqrt(draws))
+        formula.append(2 * noise**2 * np.trace(S) / n)
+    return {
+        "measured": np.array(mean),
+        "stderr": np.array(stderr),
+        "formula": np.array(formula),
+    }
+
 
 # %%
-X_reg, y_reg = make_regression(
-    n_samples=150, n_features=60, n_informative=10, noise=20.0, random_state=0
-)
-alphas = np.logspace(-3, 4, 15)
+NOISE = 3.0
+X_reg, y_reg, beta_reg = ridge_problem(noise=NOISE)
+alphas = np.logspace(-2, 4, 13)
 train_scores, val_scores = validation_curve(
     Ridge(),
     X_reg,
@@ -323,173 +475,455 @@ train_scores, val_scores = validation_curve(
     scoring="neg_mean_squared_error",
 )
 train_mse, val_mse = -train_scores.mean(axis=1), -val_scores.mean(axis=1)
-print(f"{'alpha':>9} {'train MSE':>10} {'val MSE':>10} {'gap':>9}")
-for a, tr, va in zip(alphas, train_mse, val_mse):
-    print(f"{a:>9.3g} {tr:>10.1f} {va:>10.1f} {va - tr:>9.1f}")
-best_alpha = alphas[np.argmin(val_mse)]
+true_err = np.array(
+    [expected_error(Ridge(alpha=a).fit(X_reg, y_reg), beta_reg, NOISE) for a in alphas]
+)
+print(f"{'alpha':>8} {'train MSE':>10} {'val MSE':>9} {'true error':>11}")
+for a, tr, va, te in zip(alphas, train_mse, val_mse, true_err):
+    print(f"{a:>8.3g} {tr:>10.1f} {va:>9.1f} {te:>11.1f}")
+best = np.argmin(val_mse)
+folds_won = np.sum(-val_scores[best] < -val_scores[0])
+print(f"\nlowest possible expected error (noise variance): {NOISE**2:.1f}")
 print(
-    f"\nbest alpha {best_alpha:.3g}; training MSE rises with every step of alpha: {bool(np.all(np.diff(train_mse) > 0))}"
+    f"training MSE never falls as alpha grows: {bool(np.all(np.diff(train_mse) >= 0))}"
+)
+print(
+    f"best alpha by validation: {alphas[best]:.3g}; validation MSE {val_mse[best]:.1f} "
+    f"against {val_mse[0]:.1f} at alpha {alphas[0]:.3g} "
+    f"(lower in {folds_won} of {len(val_scores[best])} folds)"
+)
+print(
+    f"true error at alpha {alphas[0]:.3g}: {true_err[0]:.1f}, at the best alpha: "
+    f"{true_err[best]:.1f}, at alpha {alphas[-1]:.3g}: {true_err[-1]:.1f}"
 )
 
-fig, ax = plt.subplots(figsize=(7, 4.2))
-ax.plot(alphas, train_mse, "o--", label="training MSE")
-ax.plot(alphas, val_mse, "o-", label="validation MSE (5-fold)")
-ax.axvline(best_alpha, color="green", alpha=0.4, label=f"best alpha ({best_alpha:.3g})")
+# %% tags=["hide-input"]
+fig, ax = plt.subplots(figsize=(7.5, 4.4))
+ax.plot(alphas, train_mse, "o--", label="training MSE (cross-validation folds)")
+ax.plot(alphas, val_mse, "o-", label=f"validation MSE ({cfg['cv_folds']}-fold)")
+ax.plot(alphas, true_err, "s:", color="purple", label="true error (fit on all data)")
+ax.axhline(
+    NOISE**2, color="gray", linestyle=":", label="lowest possible MSE ($\\sigma^2$)"
+)
+ax.axvline(
+    alphas[best], color="green", alpha=0.4, label=f"best alpha ({alphas[best]:.3g})"
+)
 ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_xlabel("regularization coefficient alpha (Ridge, log scale)")
 ax.set_ylabel("mean squared error (log scale)")
-ax.set_title("Validation curve: a penalty helps, then hurts")
-ax.legend()
+ax.set_title("A moderate penalty helps, a strong one hurts")
+ax.legend(fontsize=8)
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The training error rises at every step of the penalty (175.8 at the smallest alpha, 34,295
-# at the largest): regularization always costs training fit. The validation error first falls
-# a little (764.5 to 753.3 at alpha 1, the best value) and then climbs steeply (1,546 at alpha
-# 10, 34,784 at the largest): too strong a penalty underfits and hurts the performance that
-# matters. So the statement is **true**: regularization *may* hurt, and whether it helps
-# depends on its strength, which is why the coefficient is chosen on validation data.
+# The training error never falls as the penalty grows (2.2 at the smallest alpha, 147.7 at
+# the largest): a penalty costs training fit, as the argument above says. The validation
+# error first falls, from 39.2 at alpha 0.01 to 27.5 at alpha 3.16 (lower in each of the 5
+# folds), and then climbs steeply (151.9 at the largest alpha). The true error, which needs
+# no validation data, tells the same story: 24.0 with a negligible penalty, 20.7 at the
+# alpha chosen by validation, 136.4 at the largest. (It is lower than the validation error
+# because the model behind it is fitted on all 100 samples, each fold's on 80.) So the
+# statement is **true**: regularization *may* hurt; a well-chosen coefficient helps, too
+# large a one underfits.
 #
 #
 # ### 2. "Adding many new features prevents overfitting." **False.**
 #
-# New features add capacity: more ways to fit the training sample, including its noise. The
-# experiment: a regression with 5 informative features and 100 training samples, to which
-# $m$ features of pure noise are added; an unregularized linear model is fitted, and the
-# errors are averaged over 20 random draws.
+# **Short answer.** Features that carry no information add capacity: more ways to fit the
+# training sample, including its noise. The validation error rises, up to the point where
+# there are as many features as samples.
+#
+# The experiment: a regression with 5 informative features (noise variance 1) and 100
+# training samples, to which $m$ features of pure noise are added; least squares is fitted,
+# and the errors are averaged over 20 random draws. Two penalized fits show what a remedy
+# does: Ridge and Lasso, each with its coefficient chosen by cross-validation *on the
+# training samples only* (leave-one-out for Ridge, 3-fold for Lasso).
 
 # %% tags=["definitions"]
 # tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
-from sklearn.linear_model import LinearRegression
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LassoCV, LinearRegression, RidgeCV
 
 
 def noise_feature_experiment(
     extra_features,
+    repeats: int,
     n_train: int = 100,
     n_val: int = 1000,
     n_informative: int = 5,
-    repeats: int = 20,
     seed: int = 0,
 ) -> dict[str, np.ndarray]:
-    """Training and validation MSE of least squares with `m` pure-noise features added."""
+    """Validation MSE with `m` pure-noise features added, averaged over `repeats` draws.
+
+    Least squares (training and validation MSE), and Ridge and Lasso with the
+    coefficient chosen by cross-validation on the training samples; also how many noise
+    features Lasso keeps (non-zero weight).
+    """
     rng = np.random.default_rng(seed)
-    train, val = (
-        np.zeros((len(extra_features), repeats)),
-        np.zeros((len(extra_features), repeats)),
-    )
+    shape = (len(extra_features), repeats)
+    results = {
+        key: np.zeros(shape) for key in ("train", "val", "ridge", "lasso", "kept")
+    }
     for r in range(repeats):
         coef = rng.normal(size=n_informative)
         X_all = rng.normal(size=(n_train + n_val, n_informative + max(extra_features)))
         y_all = X_all[:, :n_informative] @ coef + rng.normal(size=n_train + n_val)
+        y_fit, y_val = y_all[:n_train], y_all[n_train:]
         for i, m in enumerate(extra_features):
-            X = X_all[:, : n_informative + m]
-            model = LinearRegression().fit(X[:n_train], y_all[:n_train])
-            train[i, r] = np.mean((model.predict(X[:n_train]) - y_all[:n_train]) ** 2)
-            val[i, r] = np.mean((model.predict(X[n_train:]) - y_all[n_train:]) ** 2)
-    return {
-        "m": np.asarray(extra_features),
-        "train": train.mean(axis=1),
-        "val": val.mean(axis=1),
+            X_fit, X_val = (
+                X_all[:n_train, : n_informative + m],
+                X_all[n_train:, : n_informative + m],
+            )
+            least_squares = LinearRegression().fit(X_fit, y_fit)
+            ridge = RidgeCV(alphas=np.logspace(-2, 4, 25)).fit(X_fit, y_fit)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                lasso = LassoCV(alphas=20, cv=3).fit(X_fit, y_fit)
+            results["train"][i, r] = np.mean(
+                (least_squares.predict(X_fit) - y_fit) ** 2
+            )
+            for key, model in (
+                ("val", least_squares),
+                ("ridge", ridge),
+                ("lasso", lasso),
+            ):
+                results[key][i, r] = np.mean((model.predict(X_val) - y_val) ** 2)
+            results["kept"][i, r] = np.count_nonzero(lasso.coef_[n_informative:])
+    return {"m": np.asarray(extra_features)} | {
+        k: v.mean(axis=1) for k, v in results.items()
     }
 
 
 # %%
-noise = noise_feature_experiment(cfg["noise_feature_counts"])
-print(f"{'noise features':>14} {'train MSE':>10} {'val MSE':>9} {'gap':>8}")
-for m, tr, va in zip(noise["m"], noise["train"], noise["val"]):
-    print(f"{m:>14} {tr:>10.3f} {va:>9.3f} {va - tr:>8.3f}")
+noise = noise_feature_experiment(
+    cfg["noise_feature_counts"], repeats=cfg["noise_feature_repeats"]
+)
+print(
+    f"{'noise features':>14} {'train MSE':>10} {'val MSE':>9} {'gap':>8} "
+    f"{'Ridge val':>10} {'Lasso val':>10} {'kept by Lasso':>14}"
+)
+for i, m in enumerate(noise["m"]):
+    print(
+        f"{m:>14} {noise['train'][i]:>10.3f} {noise['val'][i]:>9.3f} "
+        f"{noise['val'][i] - noise['train'][i]:>8.3f} {noise['ridge'][i]:>10.3f} "
+        f"{noise['lasso'][i]:>10.3f} {noise['kept'][i]:>14.1f}"
+    )
 
-fig, ax = plt.subplots(figsize=(7, 4.2))
-ax.plot(noise["m"], noise["train"], "o--", label="training MSE")
-ax.plot(noise["m"], noise["val"], "o-", label="validation MSE")
-ax.axhline(1.0, color="gray", linestyle=":", label="noise variance (best possible)")
+# %% tags=["hide-input"]
+FLOOR = 1e-2  # training MSE below this (interpolation: ~1e-29) is drawn on the floor
+interpolates = noise["train"] < FLOOR
+fig, ax = plt.subplots(figsize=(8, 4.6))
+ax.plot(noise["m"], np.maximum(noise["train"], FLOOR), "o--", label="training MSE")
+ax.plot(noise["m"], noise["val"], "o-", label="validation MSE (least squares)")
+ax.plot(noise["m"], noise["ridge"], "s-", label="validation MSE, Ridge (CV)")
+ax.plot(noise["m"], noise["lasso"], "^-", label="validation MSE, Lasso (CV)")
+ax.axhline(1.0, color="gray", linestyle=":", label="lowest possible validation MSE")
+ax.axvline(95, color="black", alpha=0.4, label="features = samples (5 + 95 = 100)")
+if interpolates.any():
+    ax.annotate(
+        "training MSE ≈ 0 (least squares interpolates)",
+        xy=(noise["m"][interpolates][0], FLOOR),
+        xytext=(110, 0.04),
+        arrowprops=dict(arrowstyle="->"),
+        fontsize=8,
+    )
 ax.set_yscale("log")
+ax.set_ylim(FLOOR / 1.3, 100)
 ax.set_xlabel("number of pure-noise features added")
 ax.set_ylabel("mean squared error (log scale)")
-ax.set_title("More features, more overfitting (100 training samples)")
-ax.legend()
+ax.set_title("Least squares with pure-noise features (100 training samples)")
+ax.legend(fontsize=8, loc="lower left")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Up to the point where features and samples are about equal, each block of noise features
-# lowers the training error and raises the validation error: the gap grows from 0.163 with
-# no noise features to 0.715 with 25, 5.289 with 75, and 44.388 with 90 (95 features for 100
-# samples, where least squares can almost interpolate the training data). The statement is
-# **false**: these features carry no information, only more freedom to fit noise.
+# Up to the point where features and samples are equal, each block of noise features
+# lowers the training error and raises the validation error of least squares: the gap grows
+# from 0.163 with no noise features to 0.715 with 25, 5.289 with 75, and 44.388 with 90 (95
+# features for 100 samples, where least squares can almost interpolate the training data).
+# The statement is **false**: these features carry no information, only more freedom to fit
+# noise.
 #
-# Past 100 features the training error is exactly 0 and the validation error *falls* again
-# (7.394 at 110, 4.223 at 200). This is the "double descent" {cite}`belkin2019reconciling`:
-# with more features than samples, scikit-learn's least squares returns the minimum-norm
-# interpolating solution, and that choice is itself a form of regularization. The gap stays
-# about 26 times larger than without noise features (4.223 against 0.163), so adding features still did not
-# prevent overfitting; and a real remedy (a penalty, more data) does far better.
+# Past 100 features the training error is 0 (the fit passes through every training point)
+# and the validation error *falls* again (7.394 at 110, 4.223 at 200): the "double descent"
+# that {cite}`belkin2019reconciling` described for over-parametrized models (random-feature
+# models and neural networks among them). With more features than samples there are many
+# interpolating solutions, and scikit-learn's least squares returns the one of minimum norm,
+# which is Ridge's solution in the limit of a vanishing penalty (part (c) shows this): an
+# implicit regularization. It does not rescue the statement: 4.223 is still far above the
+# 1.072 without noise features.
+#
+# The penalized fits show what a remedy does. Lasso, which can set weights exactly to zero,
+# keeps only a few noise features (13.4 of 200 on average), and its validation MSE with
+# 200 noise features, 1.317, stays close to the 1.075 it has without them. Ridge helps most
+# near the threshold (2.587 against 44.429 at 90) but keeps every feature with a small
+# weight, and at 200 noise features its 3.886 is not far from the minimum-norm solution's
+# 4.223.
 #
 #
 # ### 3. "A larger regularization coefficient makes overfitting more likely." **False.**
 #
-# The opposite: the coefficient scales the penalty, and a larger penalty restricts the
-# weights more, so the model can fit less of the training noise. Two measurements on the
-# validation curve of statement 1. The **effective number of parameters** of ridge
-# regression, $\mathrm{df}(\alpha) = \sum_j d_j^2/(d_j^2 + \alpha)$ with $d_j$ the singular
-# values of the (centred) inputs {cite}`hastie2009elements`, counts how many directions the
-# model can still fit freely: 60 with no penalty, 0 with an infinite one. And the **ratio**
-# of validation to training error says how much worse the model does on data it has not
-# seen.
+# **Short answer.** The coefficient scales the penalty; a larger one leaves the model fewer
+# directions it can fit freely, so it can fit less of the training noise: it overfits
+# *less*. What a too-large coefficient causes is *underfitting* (statement 1).
+#
+# The measure of "how much the model can fit" is the **effective number of parameters**,
+# also called the *effective degrees of freedom*. Ridge's fitted values are a linear
+# function of the labels, $\hat y = S_\alpha y$, and the effective number of parameters is
+# the trace of this *hat matrix*,
+# $\mathrm{df}(\alpha) = \operatorname{tr} S_\alpha = 1 + \sum_j d_j^2/(d_j^2 + \alpha)$, with
+# $d_j$ the singular values of the centred inputs {cite}`hastie2009elements`. The 1 counts
+# the unpenalized intercept; the sum alone is the form usually quoted for the weights. Here
+# df is 61 with no penalty (60 weights and the intercept) and falls towards 1 as
+# $\alpha \to \infty$. It is exactly what fitting the noise costs. The training
+# error $\overline{\mathrm{err}}$ underestimates the *in-sample error* $\mathrm{Err}_{\text{in}}$,
+# the expected error on fresh labels at the same inputs, and the expected difference, the
+# **optimism**, is
+#
+# $$
+# \mathbb E\big[\mathrm{Err}_{\text{in}} - \overline{\mathrm{err}}\big]
+# = \frac{2}{n}\sum_{i} \operatorname{Cov}(\hat y_i, y_i)
+# = \frac{2\sigma^2\,\mathrm{df}(\alpha)}{n}
+# $$
+#
+# for any linear smoother with noise variance $\sigma^2$ (Hastie, Tibshirani and Friedman,
+# sections 7.4 to 7.6 {cite}`hastie2009elements`). The experiment, on the data of statement 1
+# (all 100 samples): df at every alpha, and the optimism measured by simulation (fresh noise
+# on the labels, many times) next to the formula. The last three columns come back to the
+# validation curve of statement 1.
 
 # %%
-singular = np.linalg.svd(X_reg - X_reg.mean(axis=0), compute_uv=False)
-dof = np.array([np.sum(singular**2 / (singular**2 + a)) for a in alphas])
-ratio = val_mse / train_mse
-print(f"{'alpha':>9} {'df(alpha)':>10} {'val/train':>10} {'val - train':>12}")
-for a, d, r, g in zip(alphas, dof, ratio, val_mse - train_mse):
-    print(f"{a:>9.3g} {d:>10.1f} {r:>10.2f} {g:>12.1f}")
-print("\ndf falls at every step of alpha:", bool(np.all(np.diff(dof) < 0)))
+f_reg = X_reg @ beta_reg  # the noise-free targets
+dof = np.array([np.trace(ridge_hat_matrix(X_reg, a)) for a in alphas])
+opt = in_sample_optimism(
+    X_reg, f_reg, NOISE, alphas, draws=cfg["optimism_noise_draws"], seed=1
+)
+train_free, val_free = validation_curve(
+    Ridge(),
+    X_reg,
+    f_reg,
+    param_name="alpha",
+    param_range=alphas,
+    cv=cfg["cv_folds"],
+    scoring="neg_mean_squared_error",
+)
+gap = val_mse - train_mse
+gap_free = train_free.mean(axis=1) - val_free.mean(axis=1)  # scores are negative MSE
 print(
-    "validation/training error ratio falls at every step of alpha:",
-    bool(np.all(np.diff(ratio) < 0)),
+    f"{'alpha':>8} {'df':>6} {'optimism (simulated)':>21} {'2 s^2 df/n':>11} "
+    f"{'CV gap':>7} {'gap, no noise':>14} {'difference':>11}"
+)
+for i, a in enumerate(alphas):
+    simulated = f"{opt['measured'][i]:.2f} ± {opt['stderr'][i]:.2f}"
+    print(
+        f"{a:>8.3g} {dof[i]:>6.1f} {simulated:>21} {opt['formula'][i]:>11.2f} "
+        f"{gap[i]:>7.1f} {gap_free[i]:>14.1f} {gap[i] - gap_free[i]:>11.1f}"
+    )
+within = np.abs(opt["measured"] - opt["formula"]) <= 3 * opt["stderr"]
+print(f"\ndf falls at every step of alpha: {bool(np.all(np.diff(dof) < 0))}")
+print(
+    f"simulation within 3 standard errors of 2 s^2 df/n at every alpha: {within.all()}"
+)
+print(
+    "the part of the gap the noise adds falls at every step: "
+    f"{bool(np.all(np.diff(gap - gap_free) < 0))}"
 )
 
+# %% tags=["hide-input"]
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(15, 4.4))
+ax1.plot(alphas, dof, "o-", color="tab:blue")
+ax1.set_xscale("log")
+ax1.set_xlabel("regularization coefficient alpha (log scale)")
+ax1.set_ylabel("effective number of parameters df(alpha)")
+ax1.set_title("A larger coefficient leaves fewer parameters free")
+ax2.plot(alphas, gap, "o-", label="CV gap: validation - training MSE")
+ax2.plot(alphas, gap_free, "s--", label="the same gap with noise-free labels")
+ax2.plot(alphas, gap - gap_free, "^-", label="difference: the part the noise adds")
+ax2.errorbar(
+    alphas,
+    opt["measured"],
+    yerr=2 * opt["stderr"],
+    fmt="x",
+    color="black",
+    label="in-sample optimism (simulated)",
+)
+ax2.plot(alphas, opt["formula"], ":", color="black", label="$2\\sigma^2\\,df/n$")
+ax2.axvline(alphas[best], color="green", alpha=0.4, label="best alpha (statement 1)")
+ax2.set_xscale("log")
+ax2.set_xlabel("regularization coefficient alpha (log scale)")
+ax2.set_ylabel("mean squared error difference")
+ax2.set_title("What the gap is made of")
+ax2.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
+fig.tight_layout()
+plt.show()
+
 # %% [markdown]
-# Both fall at every step: the effective number of parameters from 60.0 to 0.8 and the
-# validation/training error ratio from 4.35 (validation error more than four times the
-# training error: overfitting) to 1.01 (the model does as well on new data as on its
-# training data). A larger coefficient makes overfitting *less* likely; the statement is
-# **false**. What a too-large coefficient causes instead is *underfitting* (statement 1).
+# The effective number of parameters falls at every step, from 61.0 to 1.6, and with it the
+# optimism: the simulated values agree with $2\sigma^2\,\mathrm{df}/n$ (10.98 at the
+# smallest alpha, 0.28 at the largest) within three Monte Carlo standard errors. A larger
+# coefficient leaves less room to fit noise, so overfitting becomes *less* likely; the
+# statement is **false**.
 #
-# The last column shows why the plain difference is not the right yardstick here: it grows
-# between alpha 1 and 316 although the model overfits less and less, because past the best
-# alpha both errors grow with the underfit, and the validation error grows faster. An
-# underfitting model is bad on its training data too; the ratio and the effective number of
-# parameters measure overfitting itself.
+# **The gap, and chapter Q1.** Chapter Q1 reads overfitting off the *gap* between
+# validation and training error. Here the gap falls from 37.0 at alpha 0.01 to 24.6 at the
+# best alpha, and then *grows* again, to 39.2 at alpha 100, although df and the optimism
+# fell at every step. The last two columns show why. Fitted to the noise-free targets
+# (nothing to overfit), the model still has a gap, which grows from 0.0 to 28.8 at alpha
+# 100: a heavily shrunk model's systematic error is larger on new inputs than on the inputs
+# it was fitted to. The rest of the gap, the part the noise adds, falls at every step. So
+# the gap measures overfitting only when the model is not underfitting. With no penalty the
+# training error (2.2) is far below the noise variance (9.0) while the validation error is
+# far above it: the model has fitted noise, and the gap shows it. At alpha 100 the
+# training error itself is 41.0, far above the noise variance: the model underfits, and
+# most of its gap is that underfit, not overfitting. Read the gap together with the level
+# of the training error.
 #
 #
 # ## (c) Which regularization made which weights?
 #
 # | Experiment | Weights | Regularization | Why |
 # |---|---|---|---|
-# | 1 | `[0.26, 0.25, 0.25, 0.25]` | **L2** | small, spread evenly, none exactly zero: the L2 penalty $\lambda\sum w_i^2$ prefers many small weights to one large one |
-# | 2 | `[1, 0, 0, 0]` | **L1** | all but one *exactly* zero: the L1 penalty $\lambda\sum \lvert w_i\rvert$ produces sparse solutions |
-# | 3 | `[13.3, 23.5, 53.2, 5.1]` | **none** | large, unconstrained weights |
-# | 4 | `[0.5, 1.2, 8.5, 0]` | **L1, weaker coefficient** | one exact zero (L1's signature), but less shrinkage than experiment 2 |
+# | 1 | `[0.26, 0.25, 0.25, 0.25]` | **L2** | small, spread almost evenly, none exactly zero: the L2 penalty $\lambda\sum w_i^2$ prefers many small weights to one large one |
+# | 2 | `[1, 0, 0, 0]` | **L1** | all but one *exactly* zero: the L1 penalty $\lambda\sum \lvert w_i\rvert$ sets weights exactly to zero |
+# | 3 | `[13.3, 23.5, 53.2, 5.1]` | **none** (or a negligible one) | large, unconstrained weights |
+# | 4 | `[0.5, 1.2, 8.5, 0]` | **L1, weaker coefficient** | an exact zero (L1's signature) with larger weights than experiment 2 |
 #
-# The original answer sheet swaps experiments 1 and 2. Why L2 spreads and L1 concentrates
-# is clearest when the features are *copies* of each other: for weights summing to 1 (the
-# same predictions), L2 pays $\sum w_i^2$, smallest at $w_i = \tfrac14$ (total $\tfrac14$),
-# while L1 pays $\sum |w_i| = 1$ for *any* split with non-negative weights, so L1 has no reason
-# to spread, and its solvers land on a corner of the feasible region, a single non-zero
-# weight {cite}`tibshirani1996lasso,hoerl1970ridge`.
-#
-# A reproduction: one feature $x$, its four copies as inputs, and $y = x + \varepsilon$.
-# The unpenalized problem is *ill-posed* with exact copies (every split of the weight fits
-# equally well; the solver's answer is arbitrary), so it is also fitted on copies that differ
-# by 0.1% noise, twice, to show how unstable it is.
+# Why a *weaker* coefficient in experiment 4: the argument of statement 1 says that on the
+# same data the penalty term of the solution never grows with the coefficient. For L1 that
+# term is $\lVert w\rVert_1$, which is 10.2 for experiment 4 against 1.0 for experiment 2,
+# so experiment 4's coefficient cannot be the larger one. The four weight vectors, read by
+# a cell:
 
 # %% tags=["definitions"]
 # tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
-from sklearn.linear_model import Lasso, LinearRegression, Ridge
+import numpy as np
+
+HOMEWORK_WEIGHTS = {
+    1: [0.26, 0.25, 0.25, 0.25],
+    2: [1, 0, 0, 0],
+    3: [13.3, 23.5, 53.2, 5.1],
+    4: [0.5, 1.2, 8.5, 0],
+}
+
+
+def read_weights(w) -> dict[str, float]:
+    """What a weight vector says about its penalty: exact zeros, size, evenness."""
+    w = np.asarray(w, dtype=float)
+    nonzero = np.abs(w[w != 0])
+    return {
+        "exact zeros": int(np.sum(w == 0)),
+        "L1 norm": float(np.sum(np.abs(w))),
+        "L2 norm": float(np.sqrt(np.sum(w**2))),
+        "largest / smallest non-zero": float(nonzero.max() / nonzero.min()),
+    }
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+# nbval compares this output with the stored one: it depends on no mode or machine.
+print(
+    f"{'exp':>3} {'weights':<26} {'zeros':>5} {'L1 norm':>8} {'L2 norm':>8} "
+    f"{'max/min':>8}"
+)
+for exp, w in HOMEWORK_WEIGHTS.items():
+    r = read_weights(w)
+    print(
+        f"{exp:>3} {str(w):<26} {r['exact zeros']:>5} {r['L1 norm']:>8.1f} "
+        f"{r['L2 norm']:>8.1f} {r['largest / smallest non-zero']:>8.2f}"
+    )
+
+# %% [markdown]
+# ### Why L1 gives exact zeros and L2 does not
+#
+# Two pictures {cite}`tibshirani1996lasso,hastie2009elements`.
+#
+# **Geometry.** Minimizing *loss + λ · penalty* gives the same solution as minimizing the
+# loss inside a region *penalty ≤ t* for a matching budget $t$. The loss has elliptical
+# contours around the least-squares weights; the solution is the point where the smallest
+# contour touches the region. The L2 region is a disc: round, without corners, so the
+# touching point has, in general, every coordinate non-zero. The L1 region is a diamond
+# with its corners on the axes, and a contour coming from outside often touches a corner
+# first; at a corner the other weights are *exactly* zero.
+#
+# **Gradient.** The penalty pulls each weight towards zero. L2's pull, the gradient of
+# $\lambda w^2$, is $2\lambda w$: proportional to the weight, so it fades as the weight
+# shrinks, and a weight stops short of zero unless the loss's own gradient there is zero.
+# L1's pull, $\lambda\,\mathrm{sign}(w)$, keeps its full strength all the way down to zero:
+# any weight whose loss gradient at zero is at most $\lambda$ in size is pulled to zero and
+# held there. In one dimension, with the loss $\tfrac12 (w - a)^2$, L2 gives
+# $w = a/(1 + 2\lambda)$ (shrunk, never zero unless $a$ is), and L1 gives
+# $w = \mathrm{sign}(a)\max(\lvert a\rvert - \lambda, 0)$, exactly zero whenever
+# $\lvert a\rvert \le \lambda$ (soft thresholding).
+
+# %% tags=["hide-input"]
+H = np.array([[1.0, 0.7], [0.7, 1.0]])  # loss curvature: two correlated features
+w_ls = np.array([2.0, 0.8])  # the least-squares weights
+
+
+def quadratic_loss(W):
+    D = W - w_ls
+    return 0.5 * np.einsum("...i,ij,...j->...", D, H, D)
+
+
+theta = np.linspace(0, 2 * np.pi, 4001)
+circle = np.c_[np.cos(theta), np.sin(theta)]  # ||w||_2 = 1
+diamond = circle / np.abs(circle).sum(axis=1, keepdims=True)  # ||w||_1 = 1
+g1, g2 = np.meshgrid(np.linspace(-1.6, 2.6, 300), np.linspace(-1.6, 2.2, 300))
+loss_grid = quadratic_loss(np.stack([g1, g2], axis=-1))
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
+regions = (
+    (axes[0], circle, "L2 region: $w_1^2 + w_2^2 \\leq 1$", "tab:blue"),
+    (axes[1], diamond, "L1 region: $|w_1| + |w_2| \\leq 1$", "tab:red"),
+)
+for ax, region, name, colour in regions:
+    touch = region[np.argmin(quadratic_loss(region))]
+    level = quadratic_loss(touch)
+    ax.fill(*region.T, color=colour, alpha=0.25, label=name)
+    ax.contour(g1, g2, loss_grid, levels=[0.3 * level, 2 * level], colors="gray")
+    ax.contour(g1, g2, loss_grid, levels=[level], colors="black", linewidths=1.5)
+    ax.plot(*w_ls, "k*", markersize=12, label="least-squares weights")
+    solution = f"solution ({touch[0]:.2f}, {touch[1]:.2f})"
+    ax.plot(*touch, "o", color=colour, markersize=9, label=solution)
+    ax.axhline(0, color="black", linewidth=0.5)
+    ax.axvline(0, color="black", linewidth=0.5)
+    ax.set_aspect("equal")
+    ax.set_xlim(-1.6, 2.6)
+    ax.set_ylim(-1.6, 2.2)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.legend(fontsize=8, loc="lower left")
+axes[0].set_title("L2: the contour touches the disc off the axes")
+axes[1].set_title("L1: the contour touches the diamond at a corner")
+w = np.linspace(-1.5, 1.5, 601)
+axes[2].plot(w, 2 * w, label="L2: $2\\lambda w$ (fades near 0)")
+axes[2].plot(w, np.sign(w), label="L1: $\\lambda\\,\\mathrm{sign}(w)$ (constant)")
+axes[2].axhline(0, color="black", linewidth=0.5)
+axes[2].set_xlabel("weight $w$")
+axes[2].set_ylabel("gradient of the penalty ($\\lambda = 1$)")
+axes[2].set_title("The pull towards zero")
+axes[2].legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ### Strongly correlated features: L2 spreads, L1 selects
+#
+# The homework's pattern needs features that carry nearly the same information. One
+# feature $x$ and $y = x + \text{noise}$; the four inputs are $x$ plus a little independent
+# noise each, so they are strongly correlated but distinct measurements of $x$. On such
+# data Ridge and Lasso each have a single solution (Ridge always; for Lasso the cell checks
+# it by starting the solver from three different points), so what the solver returns is the
+# penalty at work, not the solver's preference. Least squares is shown too.
+
+# %% tags=["definitions"]
+# tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
+import numpy as np
+from sklearn.linear_model import Lasso
 
 
 def copies_problem(
@@ -498,8 +932,8 @@ def copies_problem(
     jitter: float = 0.0,
     seed: int = 0,
     jitter_seed: int = 10,
-):
-    """y = x + noise, with `copies` copies of x as features (plus optional tiny jitter)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """y = x + noise; the features are `copies` copies of x, each + jitter * N(0, 1)."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=n)
     y = x + 0.5 * rng.normal(size=n)
@@ -513,92 +947,234 @@ def fit_weights(model, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     return model.fit(X, y).coef_
 
 
+def lasso_from(X: np.ndarray, y: np.ndarray, alpha: float, start) -> Lasso:
+    """Lasso(alpha) by coordinate descent started from the weights `start`, run to a
+    tight tolerance (so that where it stops is a solution, not an early exit)."""
+    model = Lasso(alpha=alpha, warm_start=True, tol=1e-12, max_iter=1_000_000)
+    model.coef_ = np.array(start, dtype=float)
+    return model.fit(X, y)
+
+
+def lasso_objective(X: np.ndarray, y: np.ndarray, model, alpha: float) -> float:
+    """What scikit-learn's Lasso minimizes: ||y - Xw - b||^2 / (2n) + alpha ||w||_1."""
+    residual = y - X @ model.coef_ - model.intercept_
+    return np.sum(residual**2) / (2 * len(y)) + alpha * np.sum(np.abs(model.coef_))
+
+
 # %%
 # NBVAL_CHECK_OUTPUT
-# nbval compares this output with the stored one: nothing here depends on mode or machine.
-X_copies, y_copies = copies_problem()
-X_jit1, _ = copies_problem(jitter=1e-3, jitter_seed=10)
-X_jit2, _ = copies_problem(jitter=1e-3, jitter_seed=11)
+# nbval compares this output with the stored one: it depends on no mode or machine.
+JITTER = 0.03
+X_near, y_near = copies_problem(jitter=JITTER, jitter_seed=0)
+corr = np.corrcoef(X_near.T)[np.triu_indices(4, k=1)]
+print(
+    f"four copies of x, each plus noise of sd {JITTER}: "
+    f"pairwise correlations from {corr.min():.4f} to {corr.max():.4f}\n"
+)
+starts = ([0.25] * 4, [1, 0, 0, 0], [0, 0, 0, 1])
 rows = [
-    (
-        "no penalty, exact copies (minimum-norm answer)",
-        fit_weights(LinearRegression(), X_copies, y_copies),
-    ),
-    (
-        "no penalty, copies + 0.1% noise (draw 1)",
-        fit_weights(LinearRegression(), X_jit1, y_copies),
-    ),
-    (
-        "no penalty, copies + 0.1% noise (draw 2)",
-        fit_weights(LinearRegression(), X_jit2, y_copies),
-    ),
-    ("L2: Ridge(alpha=1)", fit_weights(Ridge(alpha=1.0), X_copies, y_copies)),
-    ("L1: Lasso(alpha=0.1)", fit_weights(Lasso(alpha=0.1), X_copies, y_copies)),
+    ("no penalty (least squares)", fit_weights(LinearRegression(), X_near, y_near)),
+    ("L2: Ridge(alpha=1)", fit_weights(Ridge(alpha=1.0), X_near, y_near)),
+    ("L2: Ridge(alpha=10)", fit_weights(Ridge(alpha=10.0), X_near, y_near)),
+    ("L1: Lasso(alpha=0.1)", lasso_from(X_near, y_near, 0.1, starts[0]).coef_),
     (
         "L1, weaker: Lasso(alpha=0.01)",
-        fit_weights(Lasso(alpha=0.01), X_copies, y_copies),
+        lasso_from(X_near, y_near, 0.01, starts[0]).coef_,
     ),
 ]
-print(f"{'fit':<48} {'w1':>7} {'w2':>7} {'w3':>7} {'w4':>7} {'sum':>6}")
+print(
+    f"{'fit':<31} {'w1':>6} {'w2':>6} {'w3':>6} {'w4':>6} {'sum':>6} {'L1 norm':>8} "
+    f"{'exact zeros':>12}"
+)
 for name, w in rows:
-    # round(v, 2) + 0.0 prints solver residue such as -1e-17 as 0.00, not -0.00, on every machine
+    # round(v, 2) + 0.0 prints -0.001 as 0.00, not -0.00, on every machine
+    weights = " ".join(f"{round(v, 2) + 0.0:>6.2f}" for v in w)
     print(
-        f"{name:<48} "
-        + " ".join(f"{round(v, 2) + 0.0:>7.2f}" for v in w)
-        + f" {w.sum():>6.2f}"
+        f"{name:<31} {weights} {w.sum():>6.2f} {np.abs(w).sum():>8.2f} "
+        f"{int(np.sum(w == 0)):>12}"
     )
-single = LinearRegression().fit(X_copies[:, :1], y_copies).coef_[0]
-print(f"\nleast squares on x alone: weight {single:.2f}")
+for alpha in (0.1, 0.01):
+    ends = [lasso_from(X_near, y_near, alpha, s).coef_ for s in starts]
+    same = all(np.abs(e - ends[0]).max() < 1e-6 for e in ends)
+    print(
+        f"Lasso(alpha={alpha}) from the three starts ends at the same weights: {same}"
+    )
+
+zeros = {"lasso": [], "lasso weak": [], "ridge": []}
+kept = set()
+for draw in range(20):
+    X_d, y_d = copies_problem(jitter=JITTER, jitter_seed=100 + draw)
+    w_lasso = lasso_from(X_d, y_d, 0.1, starts[0]).coef_
+    zeros["lasso"].append(np.sum(w_lasso == 0))
+    zeros["lasso weak"].append(np.sum(lasso_from(X_d, y_d, 0.01, starts[0]).coef_ == 0))
+    zeros["ridge"].append(np.sum(Ridge(alpha=10.0).fit(X_d, y_d).coef_ == 0))
+    kept.add(tuple(int(j) + 1 for j in np.flatnonzero(w_lasso)))
+print("\n20 more draws of the noise in the copies; exact zeros per fit:")
+for name, z in zeros.items():
+    print(f"  {name:<11} min {min(z)}, mean {np.mean(z):.2f}, max {max(z)}")
+print(f"Lasso(alpha=0.1) kept {len(kept)} different sets of copies: {sorted(kept)}")
 
 # %% [markdown]
-# The table reproduces the homework's four experiments:
+# Ridge keeps all four weights, none exactly zero, and the stronger the penalty the more
+# evenly it shares them (0.24 to 0.26 each with alpha 10): experiment 1's pattern. Lasso
+# with alpha 0.1 puts the whole weight on one copy and sets the other three exactly to
+# zero, and it reaches this same solution from each of the three starts: experiment 2's
+# pattern, as the penalty's doing. The weaker alpha 0.01 also leaves exact zeros, with a
+# larger total weight (an L1 norm of 1.02 against 0.92): experiment 4's pattern. Over 20
+# more draws of the copies' noise, Lasso zeroed between 1 and 3 of the 4 weights in every
+# draw (2.40 on average with alpha 0.1, 2.25 with alpha 0.01); Ridge zeroed none in any
+# draw. *Which* copies Lasso keeps changes from draw to draw (9 different sets in 20
+# draws). Zou and Hastie describe this trait of the Lasso: given a group of variables with
+# very high pairwise correlations, it "tends to select only one variable from the group and
+# does not care which one is selected" {cite}`zou2005regularization`; here it kept one to
+# three. Least squares, without a penalty, gives weights of both signs (from -1.51 to
+# 1.44): the data pin down their sum, 1.03, not the split.
 #
-# - **L2 (Ridge)** splits the weight evenly, 0.26 on each copy: experiment 1's pattern.
-# - **L1 (Lasso)** puts everything on one copy, exactly zero on the others: experiment 2's
-#   pattern (0.92 rather than 1 because L1 also shrinks the surviving weight).
-# - **A weaker L1 coefficient** still leaves the other copies at zero (up to the solver's
-#   rounding, below $10^{-16}$) and shrinks less (1.02, close to the least-squares weight of
-#   1.03 on $x$ alone): experiment 4's signature.
-# - **No penalty**: with exact copies the problem has infinitely many solutions, and the
-#   answer is whatever the solver prefers (scikit-learn's least squares returns the
-#   minimum-norm one, which happens to look like Ridge's). Perturb the copies by 0.1% and the
-#   weights jump to large values of both signs (-47.91, 22.16, ...), and change with the
-#   perturbation (-32.84, -3.31, ...): experiment 3's large, unconstrained weights. Only the
-#   sum, 1.03, is determined by the data.
+# ### Exact copies: a tie, not L1 at work
 #
+# With *exact* copies the predictions depend only on the sum of the weights. For weights of
+# one sign the L1 penalty $\sum_i \lvert w_i\rvert$ is the size of that sum, so the Lasso
+# objective is the same for every split of the sum: `[0.92, 0, 0, 0]`, the even split and
+# any other non-negative split are all minimisers. The solver's answer is a tie-break. Started from
+# zero, scikit-learn's coordinate descent gives the whole weight to the first copy; the
+# loss then pulls on each other copy with exactly $\lambda$, which L1's pull just balances,
+# so they stay at zero. Started from the even split or any other split of the same sum, it
+# stays there. L2 has no such tie: its objective is strictly convex, and its single optimum
+# is the even split. So `[0.26, 0.25, 0.25, 0.25]` *could* in principle be an L1 tie broken near the
+# even split, but only with exact copies and a start there; on distinct features (above)
+# L1 returns exact zeros.
 #
+# Without a penalty every split with the right sum fits exactly as well. scikit-learn's
+# least squares returns the split of minimum norm, the even one: not by chance, since the
+# ridge solution $(X^\top X + \alpha I)^{-1}X^\top y$ tends to the minimum-norm
+# least-squares solution as $\alpha \to 0^+$. And when the copies are perturbed by only
+# 0.1%, the unpenalized weights jump to large values of both signs that change with the
+# perturbation (from -47.91 to 22.16 in one draw, from -32.84 to 31.63 in another):
+# experiment 3's large, unconstrained weights.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+# nbval compares this output with the stored one: it depends on no mode or machine.
+X_copies, y_copies = copies_problem()
+cold = Lasso(alpha=0.1).fit(X_copies, y_copies)
+total = cold.coef_.sum()
+fits = {
+    "Lasso(alpha=0.1) from zero": cold,
+    "Lasso(alpha=0.1) from the even split": lasso_from(
+        X_copies, y_copies, 0.1, [total / 4] * 4
+    ),
+    "Lasso(alpha=0.1) from another split": lasso_from(
+        X_copies, y_copies, 0.1, total * np.array([0.1, 0.2, 0.3, 0.4])
+    ),
+}
+print(f"{'exact copies':<38} {'w1':>6} {'w2':>6} {'w3':>6} {'w4':>6} {'objective':>10}")
+objectives = []
+for name, model in fits.items():
+    objectives.append(lasso_objective(X_copies, y_copies, model, 0.1))
+    weights = " ".join(f"{round(v, 2) + 0.0:>6.2f}" for v in model.coef_)
+    print(f"{name:<38} {weights} {objectives[-1]:>10.5f}")
+print(f"same objective (to 1e-9): {bool(np.ptp(objectives) < 1e-9)}\n")
+
+minimum_norm = LinearRegression().fit(X_copies, y_copies).coef_
+rows = [
+    ("no penalty: minimum-norm least squares", minimum_norm),
+    ("Ridge(alpha=1e-6)", fit_weights(Ridge(alpha=1e-6), X_copies, y_copies)),
+    ("Ridge(alpha=1)", fit_weights(Ridge(alpha=1.0), X_copies, y_copies)),
+]
+for jitter_seed in (10, 11):
+    X_tiny, _ = copies_problem(jitter=1e-3, jitter_seed=jitter_seed)
+    rows.append(
+        (
+            f"no penalty, copies + 0.1% noise ({jitter_seed - 9})",
+            fit_weights(LinearRegression(), X_tiny, y_copies),
+        )
+    )
+print(f"{'fit':<38} {'w1':>6} {'w2':>6} {'w3':>6} {'w4':>6} {'sum':>10}")
+for name, w in rows:
+    weights = " ".join(f"{round(v, 2) + 0.0:>6.2f}" for v in w)
+    print(f"{name:<38} {weights} {w.sum():>10.2f}")
+ridge_limit = fit_weights(Ridge(alpha=1e-6), X_copies, y_copies)
+print(
+    "Ridge(alpha=1e-6) equals the minimum-norm solution (to 1e-6): "
+    f"{bool(np.abs(ridge_limit - minimum_norm).max() < 1e-6)}"
+)
+
+# %% [markdown]
 # ### Regularization paths on real data
 #
 # The same contrast on a real data set, scikit-learn's diabetes data (442 patients, 10
-# standardized features): the weights of Lasso (L1) and Ridge (L2) as the penalty grows.
+# standardized features): the weights of Lasso (L1) and Ridge (L2) as the penalty grows,
+# and the size of the whole weight vector (its L1 norm for Lasso, its L2 norm for Ridge:
+# the penalty term of each).
+
+# %% tags=["definitions"]
+# tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
+import numpy as np
+from sklearn.linear_model import Ridge
+
+
+def ridge_path(X: np.ndarray, y: np.ndarray, alphas) -> np.ndarray:
+    """Ridge weights for each alpha: an array (features, alphas)."""
+    return np.array([Ridge(alpha=a).fit(X, y).coef_ for a in alphas]).T
+
 
 # %%
 X_dia, y_dia = load_diabetes(return_X_y=True)
 X_dia = StandardScaler().fit_transform(X_dia)
+names = load_diabetes().feature_names
 lasso_alphas, lasso_coefs, _ = lasso_path(X_dia, y_dia, alphas=np.logspace(-2, 2, 60))
 ridge_alphas = np.logspace(-1, 5, 60)
-ridge_coefs = np.array([Ridge(alpha=a).fit(X_dia, y_dia).coef_ for a in ridge_alphas]).T
-names = load_diabetes().feature_names
+ridge_coefs = ridge_path(X_dia, y_dia, ridge_alphas)
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.5))
+# %% tags=["hide-input"]
+fig, axes = plt.subplots(1, 3, figsize=(16, 4.6))
 for i, name in enumerate(names):
-    ax1.plot(lasso_alphas, lasso_coefs[i], label=name)
-    ax2.plot(ridge_alphas, ridge_coefs[i], label=name)
-ax1.set_title("L1 (Lasso): weights hit exactly zero one by one")
-ax2.set_title("L2 (Ridge): weights shrink smoothly, never exactly zero")
-for ax, label in ((ax1, "alpha (Lasso, log scale)"), (ax2, "alpha (Ridge, log scale)")):
+    axes[0].plot(lasso_alphas, lasso_coefs[i], label=name)
+    axes[1].plot(ridge_alphas, ridge_coefs[i], label=name)
+axes[2].plot(lasso_alphas, np.abs(lasso_coefs).sum(axis=0), label="Lasso: $\\|w\\|_1$")
+axes[2].plot(
+    ridge_alphas, np.linalg.norm(ridge_coefs, axis=0), label="Ridge: $\\|w\\|_2$"
+)
+axes[0].set_title("L1 (Lasso): weights reach exactly zero")
+axes[1].set_title("L2 (Ridge): single weights may grow or change sign")
+axes[2].set_title("The penalty term of the solution only shrinks")
+for ax in axes:
     ax.set_xscale("log")
-    ax.set_xlabel(label)
-    ax.set_ylabel("weight")
+    ax.set_xlabel("alpha (log scale)")
     ax.axhline(0, color="black", linewidth=0.5)
-ax2.legend(fontsize=7, ncol=2)
+axes[0].set_ylabel("weight")
+axes[1].set_ylabel("weight")
+axes[2].set_ylabel("norm of the weight vector")
+axes[0].legend(fontsize=7, ncol=2)
+axes[1].legend(fontsize=7, ncol=2)
+axes[2].legend(fontsize=8)
 fig.suptitle("Regularization paths on the diabetes data (standardized features)")
 fig.tight_layout()
 plt.show()
 
 # %%
 # NBVAL_CHECK_OUTPUT
-# nbval compares this output with the stored one: nothing here depends on mode or machine.
+# nbval compares this output with the stored one: it depends on no mode or machine.
+ridge_norm = np.linalg.norm(ridge_coefs, axis=0)
+lasso_norm = np.abs(lasso_coefs[:, ::-1]).sum(axis=0)  # lasso_path: alphas descending
+print(
+    "Lasso: the L1 norm never grows as alpha grows: "
+    f"{bool(np.all(np.diff(lasso_norm) <= 0))}"
+)
+print(
+    "Ridge: the norm falls at every step of alpha: "
+    f"{bool(np.all(np.diff(ridge_norm) < 0))}"
+)
+signs = np.sign(ridge_coefs)
+flipped = [n for n, s in zip(names, signs) if np.any(s[1:] != s[:-1])]
+print(f"Ridge: weights that change sign along the path: {flipped}")
+growth = np.abs(ridge_coefs).max(axis=1) / np.abs(ridge_coefs[:, 0])
+grown = {n: round(float(g), 1) for n, g in zip(names, growth) if g > 1.05}
+print(
+    f"Ridge: weights that grow to more than their smallest-alpha size (factor): {grown}"
+)
+print(f"Ridge: exact zeros anywhere on the path: {int(np.sum(ridge_coefs == 0))}\n")
+
 print(f"{'alpha':>7} {'Lasso: zero weights':>20} {'Ridge: zero weights':>20}")
 for a in (0.01, 1.0, 5.0, 20.0):
     with warnings.catch_warnings():
@@ -606,12 +1182,26 @@ for a in (0.01, 1.0, 5.0, 20.0):
         lasso_w = Lasso(alpha=a).fit(X_dia, y_dia).coef_
     ridge_w = Ridge(alpha=a).fit(X_dia, y_dia).coef_
     print(f"{a:>7} {int(np.sum(lasso_w == 0)):>20} {int(np.sum(ridge_w == 0)):>20}")
+s3 = names.index("s3")
+print("\nLasso weight of s3 as alpha grows:")
+for a in (0.01, 0.1, 1.0, 20.0):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        s3_weight = Lasso(alpha=a).fit(X_dia, y_dia).coef_[s3]
+    print(f"  alpha {a:>5}: {round(s3_weight, 1) + 0.0}")
 
 # %% [markdown]
-# Lasso's weights reach exactly zero one after another as the penalty grows (3 of 10 at
-# alpha 1, 7 of 10 at alpha 20), so Lasso also *selects features*; Ridge shrinks every
-# weight towards zero and never sets one exactly to zero. A weaker L1 coefficient sits to the
-# left on the Lasso path: fewer exact zeros, larger surviving weights, as in experiment 4.
+# Lasso's weights reach exactly zero as the penalty grows (3 of 10 at alpha 1, 7 of 10 at
+# alpha 20), so Lasso also *selects features*. Not strictly one at a time, though: s3 goes
+# to zero, comes back with the opposite sign, and goes to zero again. Ridge never sets a
+# weight exactly to zero. What Ridge shrinks is the *norm* of the weight vector, which falls
+# at every step (and Lasso's L1 norm never grows), as the argument of statement 1
+# promised; single weights need not shrink. Along the path five weights change sign
+# (age, sex, s1, s2, s3) and three grow beyond their size at the smallest penalty (age to
+# 3.4 times, s3 to 2.1 times, s6 to 1.7 times). Possibly this is the correlation between
+# the features at work: as the penalty shrinks one weight, a correlated feature can take
+# over part of its job. A weaker L1 coefficient sits to the left on the Lasso path: fewer
+# exact zeros, larger surviving weights, as in experiment 4.
 #
 #
 # :::{admonition} Takeaways
@@ -619,9 +1209,16 @@ for a in (0.01, 1.0, 5.0, 20.0):
 # - $k$ in $k$-NN is a capacity knob turned backwards: small $k$ = low bias, high variance
 #   (training error 0 at $k = 1$); large $k$ = high bias, low variance (the majority class at
 #   $k = n$). The best $k$ balances the two.
-# - Regularization always costs training fit and can cost validation performance when too
-#   strong (true); more features mean more capacity to overfit (adding them does not
-#   prevent it); a larger coefficient means *less* overfitting, not more.
-# - Weights tell the penalty: L2 gives small, evenly shared weights; L1 gives exact zeros;
-#   no penalty gives large, unstable weights when features are correlated.
+# - At the optimum of the penalized loss, a larger coefficient never lowers the training
+#   error; a moderate penalty can lower the validation error and a strong one raises it
+#   (statement 1: true). Features without information add room to fit noise (statement 2:
+#   false); a penalty that can drop them, like Lasso, is a remedy. A larger coefficient
+#   lowers the effective number of parameters and the optimism $2\sigma^2\mathrm{df}/n$: less
+#   overfitting, not more (statement 3: false).
+# - The validation-training gap measures overfitting only in a model that is not
+#   underfitting; read it with the training error's level.
+# - Weights tell the penalty: L2 gives small weights shared across correlated features and
+#   none exactly zero (it shrinks the norm, not every weight); L1 gives exact zeros (the
+#   diamond's corners, the constant pull); no penalty gives large weights that the data do
+#   not pin down when features are correlated. With *exact* copies, L1's choice is a tie.
 # :::
