@@ -29,7 +29,7 @@
 #   1. "Regularization may hurt the model's performance." *True:* a stronger penalty never
 #      lowers the training error (at the penalized optimum), and too strong a one underfits.
 #   2. "Adding many new features prevents overfitting." *False:* features without
-#      information only add room to fit noise.
+#      information only add room to fit noise, and even informative ones add variance.
 #   3. "A larger regularization coefficient makes overfitting more likely." *False:* it
 #      lowers the effective number of parameters; too large a coefficient underfits instead.
 # - **(c)** Four experiments trained the same linear model; which regularization made which
@@ -78,11 +78,13 @@ ctx = helpers.setup(seed=0)
 cfg = helpers.by_mode(
     full=dict(
         knn_training_sets=200,
-        knn_query_points=500,
-        noise_feature_counts=(0, 10, 25, 50, 75, 90, 110, 150, 200),
+        knn_query_points=5000,
+        noise_feature_counts=(0, 10, 25, 50, 75, 90, 110, 150, 200, 400, 1000),
         noise_feature_repeats=20,
         cv_folds=5,
         optimism_noise_draws=20_000,
+        gap_noise_draws=500,
+        design_sizes=(100, 400, 2000),
     ),
     fast=dict(
         knn_training_sets=10,
@@ -91,6 +93,8 @@ cfg = helpers.by_mode(
         noise_feature_repeats=3,
         cv_folds=3,
         optimism_noise_draws=500,
+        gap_noise_draws=20,
+        design_sizes=(100, 200),
     ),
 )
 N_TRAIN = 200  # points per k-NN training set, in both modes
@@ -253,10 +257,9 @@ n = len(X_train)
 all_nn = KNeighborsClassifier(n_neighbors=n).fit(X_train, y_train)
 majority = np.bincount(y_train).argmax()
 every = bool(np.all(all_nn.predict(grid) == majority))
-print(
-    f"k = n = {n}: class counts {np.bincount(y_train).tolist()}, "
-    f"majority class {majority}; every prediction is the majority class: {every}"
-)
+counts = np.bincount(y_train).tolist()
+print(f"k = n = {n}: class counts {counts}, majority class {majority}")
+print(f"  every prediction on a 200 x 200 grid is the majority class: {every}")
 
 # %% [markdown]
 # ### Estimating bias and variance
@@ -271,13 +274,27 @@ print(
 # + \underbrace{\mathbb E\big[(\hat p(x) - \bar p(x))^2\big]}_{\text{variance}},
 # $$
 #
-# averaged over $x$ {cite}`geman1992neural,hastie2009elements`. The noise term is exact
-# ($p$ is known); bias² and variance are Monte Carlo estimates from $R$ training sets. The
-# variance is the sample variance over the $R$ fits. The bias² needs a correction: the
-# average of $R$ noisy estimates is itself noisy, so the plug-in $(p - \text{average})^2$
-# overstates the bias² by variance$/R$ on average, and that is subtracted. The column
-# *measured* estimates the left side directly, from fresh labels, as a check on the
-# decomposition.
+# averaged over $x$ {cite}`geman1992neural,hastie2009elements`. This splits the squared error
+# of the probability estimate $\hat p(x)$ (the Brier score), not the 0-1 error of the class
+# it predicts. Under 0-1 loss bias and variance do not add up like this: an estimate on the
+# right side of 1/2 costs nothing however far it is from $p(x)$ (Hastie, Tibshirani and
+# Friedman, section 7.3.1 {cite}`hastie2009elements`). The 0-1 errors are in the last two
+# columns of the table and in the right figure.
+#
+# With the training inputs held fixed, the variance has a simple form: $\hat p(x)$ averages
+# $k$ labels, each with variance $p(1-p)$ at its own point, so its variance is about the
+# noise divided by $k$ (the $\sigma^2/k$ of $k$-NN regression, Hastie et al., section 7.3).
+# The same book gives $k$-NN $N/k$ *effective parameters*, $N$ the number of training
+# points (section 2.3.2): 200 at $k=1$, one at $k=N$. A larger $k$ lowers the effective
+# number of parameters, as a larger penalty does in statement 3 of (b).
+#
+# In the simulation the noise term is exact ($p$ is known); bias² and variance are Monte
+# Carlo estimates from $R$ training sets. The variance is the sample variance over the $R$
+# fits. The bias² needs a correction: the average of $R$ noisy estimates is itself noisy,
+# so the plug-in $(p - \text{average})^2$ overstates the bias² by variance$/R$ on average,
+# and that is subtracted. The column *measured* estimates the left side directly, from
+# fresh labels, as a check on the decomposition. The query points are 5,000 fixed points,
+# the same for every training set (bias and variance are defined point by point).
 
 # %%
 ks = (1, 3, 5, 9, 15, 25, 51, 101, 199)
@@ -294,19 +311,22 @@ print(
     f"{cfg['knn_query_points']} query points\n"
 )
 print(
-    f"{'k':>4} {'bias^2':>8} {'variance':>9} {'noise':>7} {'sum':>7} "
+    f"{'k':>4} {'bias^2':>8} {'variance':>9} {'noise/k':>8} {'noise':>7} {'sum':>7} "
     f"{'measured':>9} {'train err':>10} {'val err':>8}"
 )
 for i, k in enumerate(bv["k"]):
     print(
         f"{k:>4} {bv['bias2'][i]:>8.4f} {bv['variance'][i]:>9.4f} "
-        f"{bv['noise'][i]:>7.4f} {total[i]:>7.4f} {bv['measured'][i]:>9.4f} "
-        f"{bv['train_error'][i]:>10.3f} {bv['val_error'][i]:>8.3f}"
+        f"{bv['noise'][i] / k:>8.4f} {bv['noise'][i]:>7.4f} {total[i]:>7.4f} "
+        f"{bv['measured'][i]:>9.4f} {bv['train_error'][i]:>10.3f} "
+        f"{bv['val_error'][i]:>8.3f}"
     )
+above = bool(np.all(bv["val_error"] > bv["train_error"]))
 print(f"\nbias^2 grows at every step of k: {bool(np.all(np.diff(bv['bias2']) > 0))}")
 print(f"variance falls at every step of k: {bool(np.all(np.diff(bv['variance']) < 0))}")
 print(f"lowest bias^2 + variance at k = {bv['k'][np.argmin(total)]}")
 print(f"largest |sum - measured|: {np.max(np.abs(total - bv['measured'])):.4f}")
+print(f"validation error above training error at every k: {above}")
 correction = bv["variance"][0] / cfg["knn_training_sets"]
 print(
     f"k = 1: plug-in bias^2 {bv['bias2'][0] + correction:.5f}, "
@@ -345,18 +365,23 @@ plt.show()
 # %% [markdown]
 # The table and the left figure are the answer to (a), estimated:
 #
-# - **Bias² grows with $k$** at every step: 0.0005 at $k=1$, 0.0099 at $k=15$, 0.1929 at
-#   $k=199$. **Variance shrinks with $k$** at every step: 0.0609 at $k=1$, 0.0063 at $k=15$,
-#   0.0012 at $k=199$. Small $k$ is low bias, high variance; large $k$ is high bias, low
+# - **Bias² grows with $k$** at every step: 0.0006 at $k=1$, 0.0120 at $k=15$, 0.1878 at
+#   $k=199$. **Variance shrinks with $k$** at every step: 0.0687 at $k=1$, 0.0071 at $k=15$,
+#   0.0013 at $k=199$. Small $k$ is low bias, high variance; large $k$ is high bias, low
 #   variance, the opposite of what the original answer sheet says.
-# - Their sum (plus the noise, 0.0554, which no model can remove) is lowest in between, at
-#   $k=9$: the bias-variance trade-off. The *measured* column agrees with the sum within
-#   0.0005 at every $k$, so the three terms account for the whole error. (The correction of
-#   the bias² matters only where the bias is tiny: at $k=1$ it takes the plug-in 0.00076
-#   down to 0.00045.)
+# - The variance is close to noise$/k$ for small $k$ (0.0247 against 0.0202 at $k=3$) and
+#   stays above it for large $k$ (0.0013 against 0.0003 at $k=199$): here the training
+#   inputs are redrawn too, so *which* points fall in a neighbourhood varies as well as
+#   their labels.
+# - Their sum (plus the noise at these query points, 0.0607, which no model can remove) is
+#   lowest in between, at $k=9$: the bias-variance trade-off. The *measured* column agrees
+#   with the sum within 0.0002 at every $k$, so the three terms account for the whole
+#   error. (The correction of the bias² matters only where the bias is tiny: at $k=1$ it
+#   takes the plug-in 0.00091 down to 0.00057.)
 # - The right figure shows the same from the outside: at $k=1$ the training error is 0.000
-#   while the validation error is 0.117 (overfitting); at $k=199$ both are near 0.5
-#   (underfitting: the model predicts nearly the same class everywhere).
+#   while the validation error is 0.130 (overfitting); at $k=199$ both are near 0.5
+#   (underfitting: the model predicts nearly the same class everywhere). The validation
+#   error is above the training error at every $k$.
 #
 #
 # ## (b) True or false
@@ -395,6 +420,8 @@ plt.show()
 # %% tags=["definitions"]
 # tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
 import numpy as np
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import KFold
 
 
 def ridge_problem(
@@ -461,6 +488,25 @@ def in_sample_optimism(
     }
 
 
+def cv_gaps(X: np.ndarray, Y: np.ndarray, alphas, folds: int) -> np.ndarray:
+    """Ridge's validation MSE minus its training MSE, averaged over `folds` folds
+    (KFold without shuffling, as validation_curve uses): an array (alphas, columns
+    of Y). Y may hold many label vectors as its columns; Ridge fits them all at once.
+    """
+    Y = Y.reshape(len(X), -1)
+
+    def mse(model, rows):
+        predicted = model.predict(X[rows]).reshape(len(rows), -1)
+        return np.mean((Y[rows] - predicted) ** 2, axis=0)
+
+    gaps = np.zeros((len(alphas), Y.shape[1]))
+    for fit, held_out in KFold(n_splits=folds).split(X):
+        for i, alpha in enumerate(alphas):
+            model = Ridge(alpha=alpha).fit(X[fit], Y[fit])
+            gaps[i] += mse(model, held_out) - mse(model, fit)
+    return gaps / folds
+
+
 # %%
 NOISE = 3.0
 X_reg, y_reg, beta_reg = ridge_problem(noise=NOISE)
@@ -482,19 +528,29 @@ print(f"{'alpha':>8} {'train MSE':>10} {'val MSE':>9} {'true error':>11}")
 for a, tr, va, te in zip(alphas, train_mse, val_mse, true_err):
     print(f"{a:>8.3g} {tr:>10.1f} {va:>9.1f} {te:>11.1f}")
 best = np.argmin(val_mse)
-folds_won = np.sum(-val_scores[best] < -val_scores[0])
 print(f"\nlowest possible expected error (noise variance): {NOISE**2:.1f}")
 print(
     f"training MSE never falls as alpha grows: {bool(np.all(np.diff(train_mse) >= 0))}"
 )
 print(
     f"best alpha by validation: {alphas[best]:.3g}; validation MSE {val_mse[best]:.1f} "
-    f"against {val_mse[0]:.1f} at alpha {alphas[0]:.3g} "
-    f"(lower in {folds_won} of {len(val_scores[best])} folds)"
+    f"against {val_mse[0]:.1f} at alpha {alphas[0]:.3g}"
 )
 print(
     f"true error at alpha {alphas[0]:.3g}: {true_err[0]:.1f}, at the best alpha: "
     f"{true_err[best]:.1f}, at alpha {alphas[-1]:.3g}: {true_err[-1]:.1f}"
+)
+n_parameters = X_reg.shape[1] + 1  # weights and the intercept
+print(
+    f"\nleast squares with p = {n_parameters} parameters on n Gaussian samples, "
+    "expected error on new inputs"
+)
+for n_fit in (len(X_reg) * (cfg["cv_folds"] - 1) // cfg["cv_folds"], len(X_reg)):
+    theory = NOISE**2 * (1 + n_parameters / (n_fit - n_parameters - 1))
+    print(f"  sigma^2 (1 + p / (n - p - 1)) at n = {n_fit}: {theory:.1f}")
+print(
+    f"variance of y: {y_reg.var():.1f} in this sample, "
+    f"{NOISE**2 + beta_reg @ beta_reg:.1f} in the population (sigma^2 + |beta|^2)"
 )
 
 # %% tags=["hide-input"]
@@ -520,20 +576,33 @@ plt.show()
 # %% [markdown]
 # The training error never falls as the penalty grows (2.2 at the smallest alpha, 147.7 at
 # the largest): a penalty costs training fit, as the argument above says. The validation
-# error first falls, from 39.2 at alpha 0.01 to 27.5 at alpha 3.16 (lower in each of the 5
-# folds), and then climbs steeply (151.9 at the largest alpha). The true error, which needs
-# no validation data, tells the same story: 24.0 with a negligible penalty, 20.7 at the
-# alpha chosen by validation, 136.4 at the largest. (It is lower than the validation error
-# because the model behind it is fitted on all 100 samples, each fold's on 80.) So the
-# statement is **true**: regularization *may* hurt; a well-chosen coefficient helps, too
-# large a one underfits.
+# error first falls, from 39.2 at alpha 0.01 to 27.5 at alpha 3.16, and then climbs
+# steeply (151.9 at the largest alpha). That minimum flatters the chosen alpha a little:
+# the same folds chose it and score it. The true error was not used for the choice and
+# needs no validation data, and it tells the same story: 24.0 with a negligible penalty,
+# 20.7 at the alpha chosen by validation, 136.4 at the largest. So the statement is
+# **true**: regularization *may* hurt; a well-chosen coefficient helps, too large a one
+# underfits.
+#
+# Why the two columns differ. For small alpha the true error is lower than the validation
+# error because the model behind it is fitted on all 100 samples, each fold's on 80: for
+# least squares with $p$ parameters on $n$ samples of Gaussian inputs, the expected error
+# on new inputs is about $\sigma^2\big(1 + p/(n-p-1)\big)$ (exact for weights without an
+# intercept, from the mean of the inverse of $X^\top X$), which gives 39.5 for $n = 80$ and
+# 23.4 for $n = 100$, against the 39.2 and 24.0 measured at alpha 0.01. At large alpha the
+# model predicts little more than the mean of $y$, and the validation error reflects this
+# sample's variance of $y$, 151.5, while the true error (136.4) sits near the population's,
+# 138.9.
 #
 #
 # ### 2. "Adding many new features prevents overfitting." **False.**
 #
 # **Short answer.** Features that carry no information add capacity: more ways to fit the
 # training sample, including its noise. The validation error rises, up to the point where
-# there are as many features as samples.
+# there are as many parameters as samples. Features that do carry information can lower
+# the error, because they remove bias, but each one still adds variance: they help only
+# where what they explain outweighs the variance they add, so they do not *prevent*
+# overfitting either. The experiment tests the clearest case, features without information.
 #
 # The experiment: a regression with 5 informative features (noise variance 1) and 100
 # training samples, to which $m$ features of pure noise are added; least squares is fitted,
@@ -562,15 +631,18 @@ def noise_feature_experiment(
 
     Least squares (training and validation MSE), and Ridge and Lasso with the
     coefficient chosen by cross-validation on the training samples; also how many noise
-    features Lasso keeps (non-zero weight).
+    features Lasso keeps (non-zero weight), and the variance of y (the error of always
+    predicting its mean), averaged over the draws.
     """
     rng = np.random.default_rng(seed)
     shape = (len(extra_features), repeats)
     results = {
         key: np.zeros(shape) for key in ("train", "val", "ridge", "lasso", "kept")
     }
+    variance_of_y = np.zeros(repeats)
     for r in range(repeats):
         coef = rng.normal(size=n_informative)
+        variance_of_y[r] = coef @ coef + 1.0  # signal plus noise variance
         X_all = rng.normal(size=(n_train + n_val, n_informative + max(extra_features)))
         y_all = X_all[:, :n_informative] @ coef + rng.normal(size=n_train + n_val)
         y_fit, y_val = y_all[:n_train], y_all[n_train:]
@@ -594,7 +666,7 @@ def noise_feature_experiment(
             ):
                 results[key][i, r] = np.mean((model.predict(X_val) - y_val) ** 2)
             results["kept"][i, r] = np.count_nonzero(lasso.coef_[n_informative:])
-    return {"m": np.asarray(extra_features)} | {
+    return {"m": np.asarray(extra_features), "var_y": variance_of_y.mean()} | {
         k: v.mean(axis=1) for k, v in results.items()
     }
 
@@ -613,28 +685,37 @@ for i, m in enumerate(noise["m"]):
         f"{noise['val'][i] - noise['train'][i]:>8.3f} {noise['ridge'][i]:>10.3f} "
         f"{noise['lasso'][i]:>10.3f} {noise['kept'][i]:>14.1f}"
     )
+print(f"\nvariance of y (the error of predicting its mean): {noise['var_y']:.3f}")
 
 # %% tags=["hide-input"]
 FLOOR = 1e-2  # training MSE below this (interpolation: ~1e-29) is drawn on the floor
 interpolates = noise["train"] < FLOOR
-fig, ax = plt.subplots(figsize=(8, 4.6))
-ax.plot(noise["m"], np.maximum(noise["train"], FLOOR), "o--", label="training MSE")
-ax.plot(noise["m"], noise["val"], "o-", label="validation MSE (least squares)")
-ax.plot(noise["m"], noise["ridge"], "s-", label="validation MSE, Ridge (CV)")
-ax.plot(noise["m"], noise["lasso"], "^-", label="validation MSE, Lasso (CV)")
+parameters = 5 + noise["m"] + 1  # informative weights, noise weights, intercept
+fig, ax = plt.subplots(figsize=(8.5, 4.8))
+ax.plot(parameters, np.maximum(noise["train"], FLOOR), "o--", label="training MSE")
+ax.plot(parameters, noise["val"], "o-", label="validation MSE (least squares)")
+ax.plot(parameters, noise["ridge"], "s-", label="validation MSE, Ridge (CV)")
+ax.plot(parameters, noise["lasso"], "^-", label="validation MSE, Lasso (CV)")
 ax.axhline(1.0, color="gray", linestyle=":", label="lowest possible validation MSE")
-ax.axvline(95, color="black", alpha=0.4, label="features = samples (5 + 95 = 100)")
+ax.axhline(
+    noise["var_y"],
+    color="brown",
+    linestyle="-.",
+    label="variance of y (predict the mean)",
+)
+ax.axvline(100, color="black", alpha=0.4, label="parameters = samples (5 + 94 + 1)")
 if interpolates.any():
     ax.annotate(
         "training MSE ≈ 0 (least squares interpolates)",
-        xy=(noise["m"][interpolates][0], FLOOR),
-        xytext=(110, 0.04),
+        xy=(parameters[interpolates][0], FLOOR),
+        xytext=(130, 0.04),
         arrowprops=dict(arrowstyle="->"),
         fontsize=8,
     )
+ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_ylim(FLOOR / 1.3, 100)
-ax.set_xlabel("number of pure-noise features added")
+ax.set_xlabel("parameters: 5 informative + m noise weights + intercept (log scale)")
 ax.set_ylabel("mean squared error (log scale)")
 ax.set_title("Least squares with pure-noise features (100 training samples)")
 ax.legend(fontsize=8, loc="lower left")
@@ -642,28 +723,67 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Up to the point where features and samples are equal, each block of noise features
-# lowers the training error and raises the validation error of least squares: the gap grows
-# from 0.163 with no noise features to 0.715 with 25, 5.289 with 75, and 44.388 with 90 (95
-# features for 100 samples, where least squares can almost interpolate the training data).
-# The statement is **false**: these features carry no information, only more freedom to fit
-# noise.
+# Up to the point where parameters and samples are equal (94 noise features: 5 + 94
+# weights and the intercept make 100 parameters for 100 samples), each block of noise
+# features lowers the training error and raises the validation error of least squares: the
+# gap grows from 0.150 with no noise features to 0.770 with 25, 4.899 with 75, and 30.431
+# with 90 (96 parameters for 100 samples, where least squares can almost interpolate the
+# training data). The statement is **false**: these features carry no information, only
+# more freedom to fit noise.
 #
-# Past 100 features the training error is 0 (the fit passes through every training point)
-# and the validation error *falls* again (7.394 at 110, 4.223 at 200): the "double descent"
-# that {cite}`belkin2019reconciling` described for over-parametrized models (random-feature
-# models and neural networks among them). With more features than samples there are many
-# interpolating solutions, and scikit-learn's least squares returns the one of minimum norm,
-# which is Ridge's solution in the limit of a vanishing penalty (part (c) shows this): an
-# implicit regularization. It does not rescue the statement: 4.223 is still far above the
-# 1.072 without noise features.
+# Past the threshold the training error is 0 (the fit passes through every training point)
+# and the validation error *falls* again (7.992 at 110 noise features, 4.145 at 200). This
+# shape is called double descent; {cite:t}`belkin2019reconciling` showed it for models
+# whose features are random functions of the input (random Fourier features), for neural
+# networks and for forests of trees. Here the added features carry nothing about $y$, and
+# the second descent is temporary: with more of them the validation error rises again, to
+# 4.438 at 400 and 4.838 at 1000, towards 5.157, the variance of $y$ (the error of always
+# predicting its mean). The closer account is {cite:t}`kobak2020optimal`. With more
+# parameters than samples there are many interpolating solutions; scikit-learn's least
+# squares returns the one of minimum norm, which is Ridge's solution in the limit of a
+# vanishing penalty (part (c) shows this); and with that choice, pure-noise features act on
+# the informative weights like a ridge penalty, here of about $m$ (the dropdown below
+# checks it). More noise features shrink the informative weights harder, towards predicting
+# the mean. None of this rescues the statement: the best validation error past the
+# threshold, 4.145, is far above the 1.081 without noise features.
 #
+# :::{dropdown} Why pure-noise features act like a ridge penalty
+# Write the centred inputs as $[X, Z]$, with $X$ the 5 informative columns and $Z$ the $m$
+# noise columns, and the weights as $(u, v)$. The minimum-norm interpolating solution
+# minimises $\lVert u\rVert^2 + \lVert v\rVert^2$ subject to $Xu + Zv = y$. For a given $u$
+# the smallest $v$ that fits has $\lVert v\rVert^2 = (y - Xu)^\top (ZZ^\top)^{-1} (y - Xu)$,
+# and with many more noise features than samples $ZZ^\top \approx m I$ (each entry of $Z$
+# has variance 1). So $u$ minimises about $\lVert y - Xu\rVert^2/m + \lVert u\rVert^2$:
+# Ridge on the informative features alone, with alpha $= m$
+# {cite}`kobak2020optimal`. The cell below checks it on one draw with $m = 1000$: the
+# informative weights of the minimum-norm fit are close to those of `Ridge(alpha=1000)` on
+# the 5 informative features, and both are far smaller than the true weights.
+# :::
+
+# %% tags=["hide-cell"]
+rng = np.random.default_rng(3)
+m_noise, true_weights = 1000, rng.normal(size=5)
+X_many = rng.normal(size=(100, 5 + m_noise))
+y_many = X_many[:, :5] @ true_weights + rng.normal(size=100)
+minimum_norm_weights = LinearRegression().fit(X_many, y_many).coef_[:5]
+implicit = Ridge(alpha=m_noise).fit(X_many[:, :5], y_many).coef_
+print(f"one draw, {m_noise} noise features: the 5 informative weights")
+for name, w in (
+    ("true weights", true_weights),
+    ("minimum-norm least squares", minimum_norm_weights),
+    (f"Ridge(alpha={m_noise}), informative only", implicit),
+):
+    print(f"  {name:<38}" + " ".join(f"{v:>6.2f}" for v in w))
+
+# %% [markdown]
 # The penalized fits show what a remedy does. Lasso, which can set weights exactly to zero,
-# keeps only a few noise features (13.4 of 200 on average), and its validation MSE with
-# 200 noise features, 1.317, stays close to the 1.075 it has without them. Ridge helps most
-# near the threshold (2.587 against 44.429 at 90) but keeps every feature with a small
-# weight, and at 200 noise features its 3.886 is not far from the minimum-norm solution's
-# 4.223.
+# keeps only a few noise features (10.2 of 200 on average, 25.5 of 1000), and its
+# validation MSE, 1.302 with 200 noise features and 1.465 with 1000, rises only slowly
+# above the 1.080 it has without them. Ridge helps most near the threshold (2.775 against
+# 30.469 at 90) but keeps every feature with a small weight. At 200 noise features its
+# 3.762 is not far from the minimum-norm solution's 4.145, and at 1000 the two are nearly
+# equal (4.832 and 4.838): consistent with the implicit penalty, already about 1000 there,
+# being stronger than any the cross-validation would add.
 #
 #
 # ### 3. "A larger regularization coefficient makes overfitting more likely." **False.**
@@ -680,10 +800,9 @@ plt.show()
 # $d_j$ the singular values of the centred inputs {cite}`hastie2009elements`. The 1 counts
 # the unpenalized intercept; the sum alone is the form usually quoted for the weights. Here
 # df is 61 with no penalty (60 weights and the intercept) and falls towards 1 as
-# $\alpha \to \infty$. It is exactly what fitting the noise costs. The training
-# error $\overline{\mathrm{err}}$ underestimates the *in-sample error* $\mathrm{Err}_{\text{in}}$,
-# the expected error on fresh labels at the same inputs, and the expected difference, the
-# **optimism**, is
+# $\alpha \to \infty$. The training error $\overline{\mathrm{err}}$ underestimates the
+# *in-sample error* $\mathrm{Err}_{\text{in}}$, the expected error on fresh labels at the
+# same inputs, and the expected difference, the **optimism**, is
 #
 # $$
 # \mathbb E\big[\mathrm{Err}_{\text{in}} - \overline{\mathrm{err}}\big]
@@ -692,10 +811,11 @@ plt.show()
 # $$
 #
 # for any linear smoother with noise variance $\sigma^2$ (Hastie, Tibshirani and Friedman,
-# sections 7.4 to 7.6 {cite}`hastie2009elements`). The experiment, on the data of statement 1
-# (all 100 samples): df at every alpha, and the optimism measured by simulation (fresh noise
-# on the labels, many times) next to the formula. The last three columns come back to the
-# validation curve of statement 1.
+# sections 7.4 to 7.6 {cite}`hastie2009elements`). So df measures what fitting the noise
+# costs: each effective parameter makes the training error look better than the in-sample
+# error by $2\sigma^2/n$ on average. The experiment, on the data of statement 1 (all 100
+# samples): df at every alpha, and the optimism measured by simulation (fresh noise on the
+# labels, many times) next to the formula.
 
 # %%
 f_reg = X_reg @ beta_reg  # the noise-free targets
@@ -703,62 +823,37 @@ dof = np.array([np.trace(ridge_hat_matrix(X_reg, a)) for a in alphas])
 opt = in_sample_optimism(
     X_reg, f_reg, NOISE, alphas, draws=cfg["optimism_noise_draws"], seed=1
 )
-train_free, val_free = validation_curve(
-    Ridge(),
-    X_reg,
-    f_reg,
-    param_name="alpha",
-    param_range=alphas,
-    cv=cfg["cv_folds"],
-    scoring="neg_mean_squared_error",
-)
-gap = val_mse - train_mse
-gap_free = train_free.mean(axis=1) - val_free.mean(axis=1)  # scores are negative MSE
-print(
-    f"{'alpha':>8} {'df':>6} {'optimism (simulated)':>21} {'2 s^2 df/n':>11} "
-    f"{'CV gap':>7} {'gap, no noise':>14} {'difference':>11}"
-)
+print(f"{'alpha':>8} {'df':>6} {'optimism (simulated)':>21} {'2 s^2 df/n':>11}")
 for i, a in enumerate(alphas):
     simulated = f"{opt['measured'][i]:.2f} ± {opt['stderr'][i]:.2f}"
-    print(
-        f"{a:>8.3g} {dof[i]:>6.1f} {simulated:>21} {opt['formula'][i]:>11.2f} "
-        f"{gap[i]:>7.1f} {gap_free[i]:>14.1f} {gap[i] - gap_free[i]:>11.1f}"
-    )
+    print(f"{a:>8.3g} {dof[i]:>6.1f} {simulated:>21} {opt['formula'][i]:>11.2f}")
 within = np.abs(opt["measured"] - opt["formula"]) <= 3 * opt["stderr"]
 print(f"\ndf falls at every step of alpha: {bool(np.all(np.diff(dof) < 0))}")
 print(
     f"simulation within 3 standard errors of 2 s^2 df/n at every alpha: {within.all()}"
 )
-print(
-    "the part of the gap the noise adds falls at every step: "
-    f"{bool(np.all(np.diff(gap - gap_free) < 0))}"
-)
 
 # %% tags=["hide-input"]
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(15, 4.4))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.4))
 ax1.plot(alphas, dof, "o-", color="tab:blue")
 ax1.set_xscale("log")
 ax1.set_xlabel("regularization coefficient alpha (log scale)")
 ax1.set_ylabel("effective number of parameters df(alpha)")
 ax1.set_title("A larger coefficient leaves fewer parameters free")
-ax2.plot(alphas, gap, "o-", label="CV gap: validation - training MSE")
-ax2.plot(alphas, gap_free, "s--", label="the same gap with noise-free labels")
-ax2.plot(alphas, gap - gap_free, "^-", label="difference: the part the noise adds")
 ax2.errorbar(
     alphas,
     opt["measured"],
     yerr=2 * opt["stderr"],
-    fmt="x",
+    fmt="o",
     color="black",
-    label="in-sample optimism (simulated)",
+    label="optimism, simulated (± 2 standard errors)",
 )
-ax2.plot(alphas, opt["formula"], ":", color="black", label="$2\\sigma^2\\,df/n$")
-ax2.axvline(alphas[best], color="green", alpha=0.4, label="best alpha (statement 1)")
+ax2.plot(alphas, opt["formula"], "-", color="tab:orange", label="$2\\sigma^2\\,df/n$")
 ax2.set_xscale("log")
 ax2.set_xlabel("regularization coefficient alpha (log scale)")
-ax2.set_ylabel("mean squared error difference")
-ax2.set_title("What the gap is made of")
-ax2.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
+ax2.set_ylabel("in-sample error - training error")
+ax2.set_title("The optimism falls with the coefficient")
+ax2.legend(fontsize=8)
 fig.tight_layout()
 plt.show()
 
@@ -769,35 +864,133 @@ plt.show()
 # coefficient leaves less room to fit noise, so overfitting becomes *less* likely; the
 # statement is **false**.
 #
-# **The gap, and chapter Q1.** Chapter Q1 reads overfitting off the *gap* between
-# validation and training error. Here the gap falls from 37.0 at alpha 0.01 to 24.6 at the
-# best alpha, and then *grows* again, to 39.2 at alpha 100, although df and the optimism
-# fell at every step. The last two columns show why. Fitted to the noise-free targets
-# (nothing to overfit), the model still has a gap, which grows from 0.0 to 28.8 at alpha
-# 100: a heavily shrunk model's systematic error is larger on new inputs than on the inputs
-# it was fitted to. The rest of the gap, the part the noise adds, falls at every step. So
-# the gap measures overfitting only when the model is not underfitting. With no penalty the
-# training error (2.2) is far below the noise variance (9.0) while the validation error is
-# far above it: the model has fitted noise, and the gap shows it. At alpha 100 the
-# training error itself is 41.0, far above the noise variance: the model underfits, and
-# most of its gap is that underfit, not overfitting. Read the gap together with the level
-# of the training error.
+# Chapter Q1 reads overfitting off the *gap* between validation and training error. On
+# these data that gap does not fall with alpha: it is smallest near the best alpha and
+# grows again when the penalty is strong. The dropdown explains why, and why the gap must
+# be read together with the level of the training error.
 #
+# :::{dropdown} The validation-training gap, and chapter Q1
+# The cross-validation gap of statement 1 (validation minus training MSE) falls from 37.0
+# at alpha 0.01 to 24.6 at the best alpha, and then *grows* again, to 39.2 at alpha 100,
+# although df and the optimism fell at every step. The hidden cells below print its parts
+# and draw them. Two things separate the gap from the optimism.
 #
+# **New inputs.** The optimism is *in-sample*: it compares errors at the same inputs, and
+# the in-sample error is not the error on new inputs (Hastie et al., section 7.4).
+# Cross-validation scores new inputs. For least squares on Gaussian inputs the expected gap
+# between the error on new inputs and the training error is about
+# $\sigma^2\big(p/(n-p-1) + p/n\big)$, with $p = 61$ parameters and $n = 80$ samples per
+# fold: 37.4, against 37.0 in this draw of the noise and 38.7 on average over 500 draws of
+# the noise at these inputs (the formula also averages over random inputs, so it need not
+# match these exactly). Most of it is the first term, which is large because $p$ is close
+# to $n$; the in-sample optimism, $2\sigma^2 p/n$ for least squares, has no such term.
+#
+# **A gap without noise.** Fitted to the noise-free targets $X\beta$, the model has no label
+# noise to fit, yet its gap grows from 0.0 at alpha 0.01 to 28.8 at alpha 100. A shrunk
+# model fits the targets as well as it can *at the training inputs*, so its systematic
+# error is smaller there than at new inputs. This is an effect of the particular random
+# sample of inputs, and it is large here because there are 60 features for 80 samples:
+# with the same true weights and alpha $= n$ (alpha$/n$ fixed), the noise-free gap is 28.8
+# with 100 samples, 7.6 with 400 and 1.4 with 2000.
+#
+# **The part the noise adds**, the gap minus the noise-free gap, falls with alpha: on
+# average over the draws it falls at every step (from 38.7 to 0.35), as the optimism does. A
+# single draw is noisy: in this one it falls at every step too, but only 88% of the draws
+# do, and at alpha 100 this draw's 10.4 compares with an average of 5.1 (standard
+# deviation 2.8).
+#
+# So the gap measures overfitting well only where the model is not underfitting and
+# features are few per sample. With no penalty the training error (2.2) is far below the
+# noise variance (9.0) while the validation error is far above it: the model has fitted
+# noise, and the gap shows it. At alpha 100 the training error itself is 41.0, far above
+# the noise variance: the model underfits, and most of its gap (28.8 of 39.2) is there
+# without any label noise. Read the gap together with the level of the training error,
+# especially when there are many features per sample.
+# :::
+
+# %% tags=["hide-cell"]
+folds = cfg["cv_folds"]
+gap = cv_gaps(X_reg, y_reg, alphas, folds)[:, 0]  # this draw: statement 1's labels
+gap_free = cv_gaps(X_reg, f_reg, alphas, folds)[:, 0]
+noise_draws = f_reg[:, None] + NOISE * np.random.default_rng(2).normal(
+    size=(len(f_reg), cfg["gap_noise_draws"])
+)
+noise_part = cv_gaps(X_reg, noise_draws, alphas, folds) - gap_free[:, None]
+part_mean, part_sd = noise_part.mean(axis=1), noise_part.std(axis=1, ddof=1)
+part_se = part_sd / np.sqrt(noise_part.shape[1])
+print(
+    f"{'alpha':>8} {'train MSE':>10} {'CV gap':>7} {'no noise':>9} {'noise part':>11} "
+    f"{'mean over draws ± se':>21} {'sd':>5}"
+)
+for i, a in enumerate(alphas):
+    average = f"{part_mean[i]:.2f} ± {part_se[i]:.2f}"
+    print(
+        f"{a:>8.3g} {train_mse[i]:>10.1f} {gap[i]:>7.1f} {gap_free[i]:>9.1f} "
+        f"{gap[i] - gap_free[i]:>11.1f} {average:>21} {part_sd[i]:>5.1f}"
+    )
+falls_here = bool(np.all(np.diff(gap - gap_free) < 0))
+falls_each = np.all(np.diff(noise_part, axis=0) < 0, axis=0)
+print("\nthe noise part falls at every step of alpha:")
+print(f"  in this draw: {falls_here}")
+print(f"  on average over the draws: {bool(np.all(np.diff(part_mean) < 0))}")
+print(f"  in {falls_each.mean():.0%} of the {len(falls_each)} single draws")
+n_fold, p = len(X_reg) * (folds - 1) // folds, n_parameters
+print(
+    f"least squares, new inputs: sigma^2 (p / (n - p - 1) + p / n) at n = {n_fold}: "
+    f"{NOISE**2 * (p / (n_fold - p - 1) + p / n_fold):.1f}"
+)
+print("\nnoise-free gap with the same true weights, alpha = n (alpha / n fixed):")
+more_rows = np.random.default_rng(4)
+X_grown = X_reg
+for n_samples in cfg["design_sizes"]:
+    extra = n_samples - len(X_grown)
+    X_grown = np.vstack([X_grown, more_rows.normal(size=(extra, X_reg.shape[1]))])
+    free = cv_gaps(X_grown, X_grown @ beta_reg, [float(n_samples)], folds)[0, 0]
+    print(f"  n = {n_samples:>4}: {free:.1f}")
+
+# %% tags=["hide-cell"]
+fig, ax = plt.subplots(figsize=(8.5, 4.6))
+ax.plot(alphas, gap, "o-", label="CV gap: validation - training MSE (this draw)")
+ax.plot(alphas, gap_free, "s--", label="the same gap with noise-free labels")
+ax.plot(alphas, gap - gap_free, "^:", label="the part the noise adds (this draw)")
+ax.plot(
+    alphas, part_mean, "k-", label=f"the part the noise adds ({len(falls_each)} draws)"
+)
+ax.fill_between(
+    alphas,
+    part_mean - part_sd,
+    part_mean + part_sd,
+    color="gray",
+    alpha=0.25,
+    label="± one standard deviation over the draws",
+)
+ax.plot(
+    alphas,
+    opt["formula"],
+    "--",
+    color="tab:purple",
+    label="in-sample optimism $2\\sigma^2 df/n$ (n = 100)",
+)
+ax.axvline(alphas[best], color="green", alpha=0.4, label="best alpha (statement 1)")
+ax.set_xscale("log")
+ax.set_xlabel("regularization coefficient alpha (log scale)")
+ax.set_ylabel("difference of mean squared errors")
+ax.set_title("What the cross-validation gap is made of")
+ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
 # ## (c) Which regularization made which weights?
 #
 # | Experiment | Weights | Regularization | Why |
 # |---|---|---|---|
 # | 1 | `[0.26, 0.25, 0.25, 0.25]` | **L2** | small, spread almost evenly, none exactly zero: the L2 penalty $\lambda\sum w_i^2$ prefers many small weights to one large one |
 # | 2 | `[1, 0, 0, 0]` | **L1** | all but one *exactly* zero: the L1 penalty $\lambda\sum \lvert w_i\rvert$ sets weights exactly to zero |
-# | 3 | `[13.3, 23.5, 53.2, 5.1]` | **none** (or a negligible one) | large, unconstrained weights |
-# | 4 | `[0.5, 1.2, 8.5, 0]` | **L1, weaker coefficient** | an exact zero (L1's signature) with larger weights than experiment 2 |
+# | 3 | `[13.3, 23.5, 53.2, 5.1]` | **none** (or a negligible one) | the largest weights: both its L1 and its L2 norm are the largest of the four, as the unpenalized fit's must be (below) |
+# | 4 | `[0.5, 1.2, 8.5, 0]` | **L1, weaker coefficient** | an exact zero (L1's signature) with a larger L1 norm than experiment 2 |
 #
-# Why a *weaker* coefficient in experiment 4: the argument of statement 1 says that on the
-# same data the penalty term of the solution never grows with the coefficient. For L1 that
-# term is $\lVert w\rVert_1$, which is 10.2 for experiment 4 against 1.0 for experiment 2,
-# so experiment 4's coefficient cannot be the larger one. The four weight vectors, read by
-# a cell:
+# The four weight vectors, read by a cell:
 
 # %% tags=["definitions"]
 # tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
@@ -836,6 +1029,24 @@ for exp, w in HOMEWORK_WEIGHTS.items():
         f"{exp:>3} {str(w):<26} {r['exact zeros']:>5} {r['L1 norm']:>8.1f} "
         f"{r['L2 norm']:>8.1f} {r['largest / smallest non-zero']:>8.2f}"
     )
+
+# %% [markdown]
+# The sizes decide rows 3 and 4, through the argument of statement 1: on the same data the
+# penalty term of the solution never grows with the coefficient. With the smaller
+# coefficient $a = 0$ it says that the unpenalized fit (any least-squares solution) has an
+# L1 norm at least as large as every Lasso solution's and an L2 norm at least as large as
+# every Ridge solution's. Experiment 3 has the largest norms of the four in both, 95.1 and
+# 59.9, as the unpenalized fit must. Experiment 4 has an L1 norm of 10.2 against
+# experiment 2's 1.0, so its L1 coefficient cannot be the larger one.
+#
+# The reading assumes what the question implies: the same data in all four experiments,
+# each regularization used once, and distinct features. Taken alone, experiment 1's even
+# weights could also come from no penalty: on *exact* copies of one feature, minimum-norm
+# least squares shares the weight evenly (0.26 each, in the dropdown on exact copies
+# below). The one-to-one matching rules that out: experiments 2 and 4, with their exact
+# zeros, are the L1 pair, so if experiment 1 were the unpenalized one, the Ridge experiment
+# would be 3, whose L2 norm (59.9) is larger than experiment 1's (0.5), which the argument
+# forbids. So experiment 3 is the one without a penalty, and experiment 1 the L2 one.
 
 # %% [markdown]
 # ### Why L1 gives exact zeros and L2 does not
@@ -916,8 +1127,12 @@ plt.show()
 # The homework's pattern needs features that carry nearly the same information. One
 # feature $x$ and $y = x + \text{noise}$; the four inputs are $x$ plus a little independent
 # noise each, so they are strongly correlated but distinct measurements of $x$. On such
-# data Ridge and Lasso each have a single solution (Ridge always; for Lasso the cell checks
-# it by starting the solver from three different points), so what the solver returns is the
+# data Ridge and Lasso each have a single solution. For Ridge this holds always (its
+# objective is strictly convex). For Lasso it holds when the columns of the inputs are in
+# *general position*, which they are with probability one when the features are drawn from
+# a continuous distribution, as the jittered copies here are {cite}`tibshirani2013lasso`.
+# The cell adds a check consistent with this (evidence, not a proof): the solver, started
+# from three different points, ends at the same weights. So what the solver returns is the
 # penalty at work, not the solver's preference. Least squares is shown too.
 
 # %% tags=["definitions"]
@@ -967,10 +1182,8 @@ def lasso_objective(X: np.ndarray, y: np.ndarray, model, alpha: float) -> float:
 JITTER = 0.03
 X_near, y_near = copies_problem(jitter=JITTER, jitter_seed=0)
 corr = np.corrcoef(X_near.T)[np.triu_indices(4, k=1)]
-print(
-    f"four copies of x, each plus noise of sd {JITTER}: "
-    f"pairwise correlations from {corr.min():.4f} to {corr.max():.4f}\n"
-)
+print(f"four copies of x, each plus noise of sd {JITTER}")
+print(f"pairwise correlations from {corr.min():.4f} to {corr.max():.4f}\n")
 starts = ([0.25] * 4, [1, 0, 0, 0], [0, 0, 0, 1])
 rows = [
     ("no penalty (least squares)", fit_weights(LinearRegression(), X_near, y_near)),
@@ -984,14 +1197,14 @@ rows = [
 ]
 print(
     f"{'fit':<31} {'w1':>6} {'w2':>6} {'w3':>6} {'w4':>6} {'sum':>6} {'L1 norm':>8} "
-    f"{'exact zeros':>12}"
+    f"{'zeros':>6}"
 )
 for name, w in rows:
     # round(v, 2) + 0.0 prints -0.001 as 0.00, not -0.00, on every machine
     weights = " ".join(f"{round(v, 2) + 0.0:>6.2f}" for v in w)
     print(
         f"{name:<31} {weights} {w.sum():>6.2f} {np.abs(w).sum():>8.2f} "
-        f"{int(np.sum(w == 0)):>12}"
+        f"{int(np.sum(w == 0)):>6}"
     )
 for alpha in (0.1, 0.01):
     ends = [lasso_from(X_near, y_near, alpha, s).coef_ for s in starts]
@@ -1012,7 +1225,8 @@ for draw in range(20):
 print("\n20 more draws of the noise in the copies; exact zeros per fit:")
 for name, z in zeros.items():
     print(f"  {name:<11} min {min(z)}, mean {np.mean(z):.2f}, max {max(z)}")
-print(f"Lasso(alpha=0.1) kept {len(kept)} different sets of copies: {sorted(kept)}")
+print(f"Lasso(alpha=0.1) kept {len(kept)} different sets of copies:")
+print(" ", ", ".join(str(k) for k in sorted(kept)))
 
 # %% [markdown]
 # Ridge keeps all four weights, none exactly zero, and the stronger the penalty the more
@@ -1020,39 +1234,46 @@ print(f"Lasso(alpha=0.1) kept {len(kept)} different sets of copies: {sorted(kept
 # with alpha 0.1 puts the whole weight on one copy and sets the other three exactly to
 # zero, and it reaches this same solution from each of the three starts: experiment 2's
 # pattern, as the penalty's doing. The weaker alpha 0.01 also leaves exact zeros, with a
-# larger total weight (an L1 norm of 1.02 against 0.92): experiment 4's pattern. Over 20
-# more draws of the copies' noise, Lasso zeroed between 1 and 3 of the 4 weights in every
-# draw (2.40 on average with alpha 0.1, 2.25 with alpha 0.01); Ridge zeroed none in any
-# draw. *Which* copies Lasso keeps changes from draw to draw (9 different sets in 20
-# draws). Zou and Hastie describe this trait of the Lasso: given a group of variables with
-# very high pairwise correlations, it "tends to select only one variable from the group and
-# does not care which one is selected" {cite}`zou2005regularization`; here it kept one to
-# three. Least squares, without a penalty, gives weights of both signs (from -1.51 to
-# 1.44): the data pin down their sum, 1.03, not the split.
+# larger L1 norm (1.02 against 0.92; not every weight is larger: the last is 0.87 against
+# 0.92): experiment 4's pattern. Over 20 more draws of the copies' noise, Lasso zeroed
+# between 1 and 3 of the 4 weights in every draw (2.40 on average with alpha 0.1, 2.25
+# with alpha 0.01); Ridge zeroed none in any draw. *Which* copies Lasso keeps changes from
+# draw to draw (9 different sets in 20 draws). Zou and Hastie describe this trait of the
+# Lasso: given a group of variables with very high pairwise correlations, it "tends to
+# select only one variable from the group and does not care which one is selected"
+# {cite}`zou2005regularization`; here it kept one to three. Least squares, without a
+# penalty, gives weights of both signs (from -1.51 to 1.44): the data pin down their sum,
+# 1.03, not the split.
 #
-# ### Exact copies: a tie, not L1 at work
-#
+# :::{dropdown} Exact copies: a tie for L1, and the even split without a penalty
 # With *exact* copies the predictions depend only on the sum of the weights. For weights of
 # one sign the L1 penalty $\sum_i \lvert w_i\rvert$ is the size of that sum, so the Lasso
 # objective is the same for every split of the sum: `[0.92, 0, 0, 0]`, the even split and
-# any other non-negative split are all minimisers. The solver's answer is a tie-break. Started from
-# zero, scikit-learn's coordinate descent gives the whole weight to the first copy; the
-# loss then pulls on each other copy with exactly $\lambda$, which L1's pull just balances,
-# so they stay at zero. Started from the even split or any other split of the same sum, it
-# stays there. L2 has no such tie: its objective is strictly convex, and its single optimum
-# is the even split. So `[0.26, 0.25, 0.25, 0.25]` *could* in principle be an L1 tie broken near the
-# even split, but only with exact copies and a start there; on distinct features (above)
-# L1 returns exact zeros.
+# any other non-negative split are all minimisers. The solver's answer is a tie-break.
+# Started from zero, scikit-learn's coordinate descent gives the whole weight to the first
+# copy; the loss then pulls on each other copy with exactly $\lambda$, which L1's pull just
+# balances, so they stay at zero. Started from the even split or any other split of the
+# same sum, it stays there. L2 has no such tie: its objective is strictly convex, and its
+# single optimum is the even split. So `[0.26, 0.25, 0.25, 0.25]` *could* in principle be
+# an L1 tie broken near the even split, but only with exact copies and a start there; on
+# distinct features (above) L1 returns exact zeros.
 #
 # Without a penalty every split with the right sum fits exactly as well. scikit-learn's
-# least squares returns the split of minimum norm, the even one: not by chance, since the
-# ridge solution $(X^\top X + \alpha I)^{-1}X^\top y$ tends to the minimum-norm
-# least-squares solution as $\alpha \to 0^+$. And when the copies are perturbed by only
-# 0.1%, the unpenalized weights jump to large values of both signs that change with the
-# perturbation (from -47.91 to 22.16 in one draw, from -32.84 to 31.63 in another):
-# experiment 3's large, unconstrained weights.
+# least squares returns the split of minimum norm, the even one, 0.26 each: experiment 1's
+# pattern, with no penalty at all. (Part (c)'s answer rules this reading out only through
+# the one-to-one matching and distinct features, as said above.) The even split is not
+# chance: the ridge solution $(X^\top X + \alpha I)^{-1}X^\top y$ tends to the minimum-norm
+# least-squares solution as $\alpha \to 0^+$.
+#
+# A side remark on collinearity: when the copies are perturbed by only 0.1%, the
+# unpenalized weights jump to large values of both signs that change with the perturbation
+# (from -47.91 to 22.16 in one draw, from -32.84 to 31.63 in another), while their sum stays
+# 1.03. That is not experiment 3's pattern, whose weights are all positive and sum to
+# 95.1; the argument from the norms above, not this blow-up, is what places experiment 3.
+# The cell below (click to show) prints these fits.
+# :::
 
-# %%
+# %% tags=["hide-cell"]
 # NBVAL_CHECK_OUTPUT
 # nbval compares this output with the stored one: it depends on no mode or machine.
 X_copies, y_copies = copies_problem()
@@ -1105,7 +1326,12 @@ print(
 # The same contrast on a real data set, scikit-learn's diabetes data (442 patients, 10
 # standardized features): the weights of Lasso (L1) and Ridge (L2) as the penalty grows,
 # and the size of the whole weight vector (its L1 norm for Lasso, its L2 norm for Ridge:
-# the penalty term of each).
+# the penalty term of each). The two alphas are on different scales: scikit-learn's Lasso
+# minimises $\lVert y - Xw\rVert^2/(2n) + \alpha\lVert w\rVert_1$, its Ridge
+# $\lVert y - Xw\rVert^2 + \alpha\lVert w\rVert_2^2$, so against the same squared loss a
+# Lasso alpha weighs $2n = 884$ times as much as the same number does for Ridge. Where the
+# two are compared below, Ridge's alpha is taken $2n$ times Lasso's. (The penalties still
+# differ in kind, so no alpha makes them "equally strong".)
 
 # %% tags=["definitions"]
 # tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
@@ -1127,28 +1353,31 @@ ridge_alphas = np.logspace(-1, 5, 60)
 ridge_coefs = ridge_path(X_dia, y_dia, ridge_alphas)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 3, figsize=(16, 4.6))
-for i, name in enumerate(names):
-    axes[0].plot(lasso_alphas, lasso_coefs[i], label=name)
-    axes[1].plot(ridge_alphas, ridge_coefs[i], label=name)
-axes[2].plot(lasso_alphas, np.abs(lasso_coefs).sum(axis=0), label="Lasso: $\\|w\\|_1$")
-axes[2].plot(
-    ridge_alphas, np.linalg.norm(ridge_coefs, axis=0), label="Ridge: $\\|w\\|_2$"
+fig, axes = plt.subplots(2, 2, figsize=(13, 8), sharex="col")
+paths = (
+    (0, lasso_alphas, lasso_coefs, np.abs(lasso_coefs).sum(axis=0), "Lasso", "1"),
+    (1, ridge_alphas, ridge_coefs, np.linalg.norm(ridge_coefs, axis=0), "Ridge", "2"),
 )
-axes[0].set_title("L1 (Lasso): weights reach exactly zero")
-axes[1].set_title("L2 (Ridge): single weights may grow or change sign")
-axes[2].set_title("The penalty term of the solution only shrinks")
-for ax in axes:
-    ax.set_xscale("log")
-    ax.set_xlabel("alpha (log scale)")
-    ax.axhline(0, color="black", linewidth=0.5)
-axes[0].set_ylabel("weight")
-axes[1].set_ylabel("weight")
-axes[2].set_ylabel("norm of the weight vector")
-axes[0].legend(fontsize=7, ncol=2)
-axes[1].legend(fontsize=7, ncol=2)
-axes[2].legend(fontsize=8)
-fig.suptitle("Regularization paths on the diabetes data (standardized features)")
+for col, path_alphas, coefs, norm, model_name, order in paths:
+    for i, name in enumerate(names):
+        axes[0, col].plot(path_alphas, coefs[i], label=name)
+    axes[1, col].plot(path_alphas, norm, "k-")
+    axes[0, col].set_ylabel("weight")
+    axes[1, col].set_ylabel(f"$\\|w\\|_{order}$ ({'L' + order} norm)")
+    axes[1, col].set_xlabel(f"alpha of scikit-learn's {model_name} (log scale)")
+    axes[1, col].set_title(
+        f"{model_name}: the L{order} norm of the solution never grows"
+    )
+    axes[0, col].legend(fontsize=7, ncol=2)
+    for ax in axes[:, col]:
+        ax.set_xscale("log")
+        ax.axhline(0, color="black", linewidth=0.5)
+axes[0, 0].set_title("L1 (Lasso): weights reach exactly zero")
+axes[0, 1].set_title("L2 (Ridge): single weights may grow or change sign")
+fig.suptitle(
+    "Regularization paths on the diabetes data (standardized features; "
+    "the two alpha axes are on different scales)"
+)
 fig.tight_layout()
 plt.show()
 
@@ -1165,23 +1394,33 @@ print(
     "Ridge: the norm falls at every step of alpha: "
     f"{bool(np.all(np.diff(ridge_norm) < 0))}"
 )
+unpenalized = LinearRegression().fit(X_dia, y_dia).coef_
+ls_l1, ls_l2 = np.abs(unpenalized).sum(), np.linalg.norm(unpenalized)
+print(f"no penalty: L1 norm {ls_l1:.1f}, Lasso path at most {lasso_norm.max():.1f}")
+print(f"no penalty: L2 norm {ls_l2:.1f}, Ridge path at most {ridge_norm.max():.1f}")
 signs = np.sign(ridge_coefs)
 flipped = [n for n, s in zip(names, signs) if np.any(s[1:] != s[:-1])]
 print(f"Ridge: weights that change sign along the path: {flipped}")
 growth = np.abs(ridge_coefs).max(axis=1) / np.abs(ridge_coefs[:, 0])
 grown = {n: round(float(g), 1) for n, g in zip(names, growth) if g > 1.05}
-print(
-    f"Ridge: weights that grow to more than their smallest-alpha size (factor): {grown}"
-)
+print("Ridge: weights that grow by more than 5% beyond their smallest-alpha size,")
+print(f"  with the factor: {grown}")
 print(f"Ridge: exact zeros anywhere on the path: {int(np.sum(ridge_coefs == 0))}\n")
 
-print(f"{'alpha':>7} {'Lasso: zero weights':>20} {'Ridge: zero weights':>20}")
+scale = 2 * len(y_dia)  # Lasso divides the squared loss by 2n, Ridge does not
+print(
+    f"{'Lasso alpha':>11} {'zero weights':>13}   "
+    f"{'Ridge alpha (x 2n)':>18} {'zero weights':>13}"
+)
 for a in (0.01, 1.0, 5.0, 20.0):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         lasso_w = Lasso(alpha=a).fit(X_dia, y_dia).coef_
-    ridge_w = Ridge(alpha=a).fit(X_dia, y_dia).coef_
-    print(f"{a:>7} {int(np.sum(lasso_w == 0)):>20} {int(np.sum(ridge_w == 0)):>20}")
+    ridge_w = Ridge(alpha=scale * a).fit(X_dia, y_dia).coef_
+    print(
+        f"{a:>11} {int(np.sum(lasso_w == 0)):>13}   {scale * a:>18g} "
+        f"{int(np.sum(ridge_w == 0)):>13}"
+    )
 s3 = names.index("s3")
 print("\nLasso weight of s3 as alpha grows:")
 for a in (0.01, 0.1, 1.0, 20.0):
@@ -1193,32 +1432,35 @@ for a in (0.01, 0.1, 1.0, 20.0):
 # %% [markdown]
 # Lasso's weights reach exactly zero as the penalty grows (3 of 10 at alpha 1, 7 of 10 at
 # alpha 20), so Lasso also *selects features*. Not strictly one at a time, though: s3 goes
-# to zero, comes back with the opposite sign, and goes to zero again. Ridge never sets a
-# weight exactly to zero. What Ridge shrinks is the *norm* of the weight vector, which falls
-# at every step (and Lasso's L1 norm never grows), as the argument of statement 1
-# promised; single weights need not shrink. Along the path five weights change sign
-# (age, sex, s1, s2, s3) and three grow beyond their size at the smallest penalty (age to
-# 3.4 times, s3 to 2.1 times, s6 to 1.7 times). Possibly this is the correlation between
-# the features at work: as the penalty shrinks one weight, a correlated feature can take
-# over part of its job. A weaker L1 coefficient sits to the left on the Lasso path: fewer
-# exact zeros, larger surviving weights, as in experiment 4.
+# to zero, comes back with the opposite sign, and goes to zero again. Ridge sets no weight
+# exactly to zero anywhere on its path, nor at the alphas $2n$ times Lasso's in the table.
+# What Ridge shrinks is the *norm* of the weight vector, which falls at every step (and
+# Lasso's L1 norm never grows), as the argument of statement 1 promised; both stay below
+# the norms of the unpenalized fit (164.6 and 65.5), as part (c) used. Single weights need not
+# shrink. Along the path five weights change sign (age, sex, s1, s2, s3) and three grow by
+# more than 5% beyond their size at the smallest penalty (age to 3.4 times, s3 to 2.1
+# times, s6 to 1.7 times). Possibly this is the correlation between the features at work:
+# as the penalty shrinks one weight, a correlated feature can take over part of its job. A
+# weaker L1 coefficient sits to the left on the Lasso path: fewer exact zeros and a larger
+# L1 norm, as in experiment 4 (single weights need not be larger, as s3 shows).
 #
 #
 # :::{admonition} Takeaways
 # :class: tip
 # - $k$ in $k$-NN is a capacity knob turned backwards: small $k$ = low bias, high variance
 #   (training error 0 at $k = 1$); large $k$ = high bias, low variance (the majority class at
-#   $k = n$). The best $k$ balances the two.
+#   $k = n$), with about $N/k$ effective parameters. The best $k$ balances the two.
 # - At the optimum of the penalized loss, a larger coefficient never lowers the training
 #   error; a moderate penalty can lower the validation error and a strong one raises it
 #   (statement 1: true). Features without information add room to fit noise (statement 2:
 #   false); a penalty that can drop them, like Lasso, is a remedy. A larger coefficient
 #   lowers the effective number of parameters and the optimism $2\sigma^2\mathrm{df}/n$: less
 #   overfitting, not more (statement 3: false).
-# - The validation-training gap measures overfitting only in a model that is not
-#   underfitting; read it with the training error's level.
+# - The validation-training gap is not a pure measure of overfitting: read it together with
+#   the level of the training error, especially when there are many features per sample.
 # - Weights tell the penalty: L2 gives small weights shared across correlated features and
 #   none exactly zero (it shrinks the norm, not every weight); L1 gives exact zeros (the
-#   diamond's corners, the constant pull); no penalty gives large weights that the data do
-#   not pin down when features are correlated. With *exact* copies, L1's choice is a tie.
+#   diamond's corners, the constant pull); no penalty gives the largest norms, since a
+#   penalty only ever shrinks its own norm. With *exact* copies, L1's choice is a tie and
+#   even no penalty splits the weight evenly.
 # :::

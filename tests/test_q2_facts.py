@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
+from sklearn.model_selection import validation_curve
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import StandardScaler
 
@@ -48,6 +49,24 @@ def test_decomposition_adds_up_to_the_measured_error(bias_variance):
     bv = bias_variance
     total = bv["bias2"] + bv["variance"] + bv["noise"]
     assert np.allclose(total, bv["measured"], atol=0.01)
+
+
+def test_variance_is_about_noise_over_k_and_above_it_for_large_k(bias_variance):
+    """sigma^2 / k holds for fixed training inputs; here they are redrawn too."""
+    bv = bias_variance
+    ratio = bv["variance"] / (bv["noise"] / bv["k"])
+    assert 1.0 < ratio[0] < 1.3  # k = 1: close to the noise
+    assert np.all(ratio[1:] > 1.5)  # k = 15, 101: well above noise / k
+
+
+def test_many_query_points_give_the_population_noise():
+    """With 500 query points the noise term was 0.0554 against a population 0.0621 (the
+    artefact that put training above validation error); 5000 points come close."""
+    X = np.random.default_rng(11).uniform(-2, 2, (400_000, 2))
+    p = Q2["true_probability"](X)
+    population = np.mean(p * (1 - p))
+    bv = Q2["knn_bias_variance"]((1,), n_train=200, n_test=5000, resamples=2, seed=1)
+    assert bv["noise"][0] == pytest.approx(population, abs=0.004)
 
 
 def test_bias_estimate_removes_the_plug_in_inflation():
@@ -109,6 +128,48 @@ def test_a_moderate_penalty_beats_a_negligible_one_on_the_true_error(ridge_data)
     assert err[3.0] < err[0.01] < err[1e4]
 
 
+def test_least_squares_error_on_new_inputs_matches_the_formula(ridge_data):
+    """sigma^2 (1 + p / (n - p - 1)) with p = 61 parameters, at n = 100 (the true error)."""
+    X, y, beta = ridge_data
+    true = Q2["expected_error"](Ridge(alpha=0.01).fit(X, y), beta, 3.0)
+    assert true == pytest.approx(9.0 * (1 + 61 / 38), rel=0.1)
+
+
+def test_cv_gaps_reproduce_validation_curve(ridge_data):
+    X, y, _ = ridge_data
+    alphas = (0.01, 3.0, 100.0)
+    train, val = validation_curve(
+        Ridge(),
+        X,
+        y,
+        param_name="alpha",
+        param_range=alphas,
+        cv=5,
+        scoring="neg_mean_squared_error",
+    )
+    expected = -val.mean(axis=1) + train.mean(axis=1)
+    assert np.allclose(Q2["cv_gaps"](X, y, alphas, 5)[:, 0], expected, atol=1e-9)
+
+
+def test_noise_part_of_the_gap_falls_and_the_noise_free_gap_is_a_design_effect(
+    ridge_data,
+):
+    X, _, beta = ridge_data
+    alphas = (0.01, 1.0, 10.0, 100.0, 1000.0)
+    free = Q2["cv_gaps"](X, X @ beta, alphas, 5)[:, 0]
+    noise = 3.0 * np.random.default_rng(0).normal(size=(len(X), 200))
+    draws = (X @ beta)[:, None] + noise
+    part = Q2["cv_gaps"](X, draws, alphas, 5).mean(axis=1) - free
+    assert np.all(np.diff(part) < 0)
+    assert free[3] > 20  # a large gap at alpha 100 without any label noise ...
+    rng = np.random.default_rng(4)
+    X_big = np.vstack([X, rng.normal(size=(1900, X.shape[1]))])
+    free_big = Q2["cv_gaps"](X_big, X_big @ beta, [2000.0], 5)[0, 0]
+    assert (
+        free_big < 0.2 * free[3]
+    )  # ... that shrinks with 20x the samples, alpha/n fixed
+
+
 def test_optimism_matches_two_sigma2_df_over_n_and_falls(ridge_data):
     X, _, beta = ridge_data
     alphas = (0.01, 10.0, 1000.0)
@@ -130,6 +191,27 @@ def test_noise_features_widen_the_gap_below_the_interpolation_threshold():
     assert np.all(np.diff(res["train"]) < 0)
 
 
+def test_the_second_descent_is_temporary():
+    """Far past the threshold the minimum-norm fit's validation error climbs back towards
+    the variance of y, while Lasso stays near its error without noise features."""
+    res = Q2["noise_feature_experiment"]((0, 200, 1000), repeats=3)
+    assert res["val"][2] > res["val"][1]
+    assert res["val"][2] < res["var_y"]
+    assert res["val"][2] > 0.75 * res["var_y"]
+    assert res["lasso"][2] < 1.5 * res["lasso"][0]
+
+
+def test_pure_noise_features_act_like_a_ridge_penalty_of_about_m():
+    rng = np.random.default_rng(3)
+    m, true_weights = 1000, rng.normal(size=5)
+    X = rng.normal(size=(100, 5 + m))
+    y = X[:, :5] @ true_weights + rng.normal(size=100)
+    minimum_norm = LinearRegression().fit(X, y).coef_[:5]
+    implicit = Ridge(alpha=m).fit(X[:, :5], y).coef_
+    assert np.abs(minimum_norm - implicit).max() < 0.1 * np.abs(true_weights).max()
+    assert np.linalg.norm(minimum_norm) < 0.3 * np.linalg.norm(true_weights)
+
+
 def test_lasso_is_a_remedy_for_noise_features():
     res = Q2["noise_feature_experiment"]((0, 90, 200), repeats=3)
     assert res["train"][2] < 1e-10  # interpolation past the threshold
@@ -145,6 +227,8 @@ def test_reading_the_homework_weights():
     read = {k: Q2["read_weights"](w) for k, w in Q2["HOMEWORK_WEIGHTS"].items()}
     assert [read[k]["exact zeros"] for k in (1, 2, 3, 4)] == [0, 3, 0, 1]
     assert read[4]["L1 norm"] > read[2]["L1 norm"]  # a weaker L1 coefficient
+    for norm in ("L1 norm", "L2 norm"):  # no penalty: the largest norms of the four
+        assert max(read, key=lambda k: read[k][norm]) == 3
 
 
 def test_on_near_copies_lasso_has_one_sparse_solution_and_ridge_no_zeros():
@@ -203,6 +287,15 @@ def test_unpenalized_fit_on_near_copies_is_large_and_unstable():
     assert np.abs(a).max() > 10 and np.abs(b).max() > 10
     assert np.abs(a - b).max() > 10
     assert a.sum() == pytest.approx(b.sum(), abs=0.05)  # only the sum is pinned down
+
+
+def test_the_unpenalized_fit_has_the_largest_norms():
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    w = LinearRegression().fit(X, y).coef_
+    for alpha in (0.01, 0.1, 1.0):
+        assert np.abs(Lasso(alpha=alpha).fit(X, y).coef_).sum() <= np.abs(w).sum()
+        assert np.linalg.norm(Ridge(alpha=alpha).fit(X, y).coef_) <= np.linalg.norm(w)
 
 
 def test_ridge_path_shrinks_the_norm_not_every_weight():
