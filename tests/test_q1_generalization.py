@@ -1,6 +1,7 @@
-"""Chapter Q1's claims, checked on the code the reader sees: the dropout arithmetic and its
-two conventions (against nn.Dropout, the answer sheet and exact expectations), and k-fold
-cross-validation (against scikit-learn)."""
+"""Chapter Q1's claims, checked on the code the reader sees: under- and overfitting of the
+polynomial toy problem and its remedies, the inflated score of a choice made on a data set,
+the dropout arithmetic and its two conventions (against nn.Dropout, the answer sheet and
+exact expectations), and k-fold cross-validation (against scikit-learn)."""
 
 import itertools
 import math
@@ -191,3 +192,139 @@ def test_the_conventions_are_interchangeable_up_to_the_next_layers_weights():
         Q1["dropout_test"](h, p) @ (W / (1 - p)).T,
         Q1["inverted_dropout_test"](h, p) @ W.T,
     )
+
+
+# --- (a): the polynomial toy problem, built as the chapter builds it ---------------------
+
+NOISE_VARIANCE = 0.3**2
+
+
+@pytest.fixture(scope="module")
+def sine():
+    rng = np.random.default_rng(0)
+    train = Q1["make_sine_data"](15, rng, spread=True)
+    val = Q1["make_sine_data"](2_000, rng, spread=False)
+    more = Q1["make_sine_data"](150, np.random.default_rng(1), spread=True)
+    return {"train": train, "val": val, "more": more}
+
+
+@pytest.fixture(scope="module")
+def by_degree(sine):
+    """{degree: (training MSE, validation MSE)} for degrees 1 to 14 on the 15 points."""
+    return {
+        d: Q1["train_and_val_mse"](Q1["polynomial"](d), sine["train"], sine["val"])
+        for d in range(1, 15)
+    }
+
+
+def test_training_error_never_rises_with_the_degree(by_degree):
+    train = [by_degree[d][0] for d in range(1, 15)]
+    assert all(b <= a + 1e-9 for a, b in zip(train, train[1:]))
+    assert train[-1] < 1e-12  # degree 14 passes through all 15 points
+
+
+def test_the_validation_minimum_is_interior_and_above_the_noise_floor(by_degree):
+    val = {d: v for d, (_, v) in by_degree.items()}
+    best = min(val, key=val.get)
+    assert 1 < best < 14
+    assert NOISE_VARIANCE < val[best] < 1.5 * NOISE_VARIANCE
+    assert val[1] > 2 * val[best] and val[14] > 1000 * val[best]
+
+
+def test_some_gap_is_normal_and_overfitting_widens_it_while_val_error_rises(by_degree):
+    gap = {d: v - t for d, (t, v) in by_degree.items()}
+    val = {d: v for d, (_, v) in by_degree.items()}
+    best = min(val, key=val.get)
+    assert gap[best] > 0.05  # the best model has a clear gap
+    plateau = range(3, 8)
+    for d in range(8, 15):
+        assert gap[d] > max(gap[k] for k in plateau)
+        assert val[d] > max(val[k] for k in plateau)
+
+
+def test_more_data_and_a_weight_penalty_both_rescue_degree_14(sine, by_degree):
+    best_train, best_val = min(by_degree.values(), key=lambda tv: tv[1])
+    best_gap = best_val - best_train
+    more_train, more_val = Q1["train_and_val_mse"](
+        Q1["polynomial"](14), sine["more"], sine["val"]
+    )
+    ridge_train, ridge_val = Q1["train_and_val_mse"](
+        Q1["polynomial"](14, alpha=0.1), sine["train"], sine["val"]
+    )
+    for val in (more_val, ridge_val):
+        assert val < by_degree[14][1] / 1000
+        assert val < 1.25 * best_val  # about the best small model's level
+    # more data closed the gap; the penalty did not (its gap exceeds the best model's)
+    assert more_val - more_train < 0.5 * best_gap
+    assert ridge_val - ridge_train > best_gap
+
+
+def test_more_data_does_not_help_the_underfitting_line(sine, by_degree):
+    few = by_degree[1][1]
+    _, many = Q1["train_and_val_mse"](Q1["polynomial"](1), sine["more"], sine["val"])
+    assert abs(many - few) < 0.01
+    assert min(few, many) > 3 * NOISE_VARIANCE
+
+
+# --- (b): a choice made on a data set inflates that set's score ---------------------------
+
+
+def test_the_best_of_many_guessers_scores_above_chance_only_where_it_was_chosen():
+    rng = np.random.default_rng(5)
+    chosen, new = Q1["best_guesser_scores"](rng, 100, 100, 649, 10)
+    assert chosen.shape == new.shape == (100,)
+    assert new.mean() == pytest.approx(0.1, abs=0.005)
+    assert chosen.min() > 0.1
+    assert chosen.mean() > new.mean() + 0.02
+
+
+def test_a_single_guesser_is_not_inflated():
+    chosen, new = Q1["best_guesser_scores"](np.random.default_rng(6), 400, 1, 649, 10)
+    assert chosen.mean() == pytest.approx(new.mean(), abs=0.003)
+
+
+# --- (c): the conventions as training procedures, and the softmax ensemble ---------------
+
+
+@pytest.mark.parametrize("p", [0.25, 0.5])
+def test_the_conventions_differ_as_training_procedures(p):
+    """Same function, but the inverted weights' gradient is the classic one / (1 - p), so
+    the same SGD step differs; classic with lr / (1 - p)^2 matches it."""
+    g = torch.Generator().manual_seed(7)
+    h = torch.randn(8, generator=g).double()
+    mask = (torch.rand(8, generator=g) >= p).double()
+    target = torch.randn(3, generator=g).double()
+    W = torch.randn(3, 8, generator=g).double()
+    W_inv = W.clone().requires_grad_()
+    W_cls = (W / (1 - p)).requires_grad_()
+    z_inv = Q1["inverted_dropout_train"](h, mask, p) @ W_inv.T
+    z_cls = Q1["dropout_train"](h, mask) @ W_cls.T
+    assert torch.allclose(z_inv, z_cls)
+    for z in (z_inv, z_cls):
+        ((z - target) ** 2).sum().backward()
+    assert torch.allclose(W_inv.grad, W_cls.grad / (1 - p))
+    lr = 0.1
+    inverted_after = (W_inv - lr * W_inv.grad).detach() / (1 - p)
+    assert not torch.allclose(inverted_after, (W_cls - lr * W_cls.grad).detach())
+    same = (W_cls - lr / (1 - p) ** 2 * W_cls.grad).detach()
+    assert torch.allclose(inverted_after, same)
+
+
+def test_for_a_softmax_the_scaled_pass_is_the_normalized_geometric_mean():
+    p = 0.5
+    h = OUTPUT.double().flatten()
+    W = torch.randn(4, 16, generator=torch.Generator().manual_seed(8)).double()
+
+    def logits(masks):
+        return Q1["dropout_train"](h, masks.flatten(1)) @ W.T
+
+    scaled = (Q1["dropout_test"](h, p) @ W.T).softmax(dim=0)
+    mean_log = Q1["expected_over_masks"](
+        lambda m: logits(m).log_softmax(dim=1), (4, 4), p
+    )
+    assert torch.allclose(mean_log.softmax(dim=0), scaled)
+    arithmetic = Q1["expected_over_masks"](
+        lambda m: logits(m).softmax(dim=1), (4, 4), p
+    )
+    assert arithmetic.sum().item() == pytest.approx(1.0)
+    assert not torch.allclose(arithmetic, scaled, atol=1e-3)
