@@ -21,25 +21,33 @@
 # *Run it yourself:* the rocket button above opens this chapter in Colab; or download the {download}`notebook <q5_fashion_mnist.ipynb>` or its {download}`Python source <q5_fashion_mnist.py>` (Jupytext percent format, the file this page is built from).
 #
 # Fashion-MNIST {cite}`xiao2017fashion` has 70,000 grayscale images of 28x28 pixels in ten
-# clothing classes: 60,000 for training and 10,000 for testing. The homework asks for
+# clothing classes: 60,000 for training and 10,000 for testing. The homework asks for:
 #
 # - **(a)** the network Flatten → 784-512-256-128-10 with ReLU, trained with SGD (learning
-#   rate 0.01, batch 64) for 10 epochs, its per-epoch training loss, and test images with true
-#   and predicted labels;
+#   rate 0.01, batch 64) for 10 epochs; its training loss per epoch; test images with their
+#   true and predicted labels. *In short:* after 10 epochs it is still learning (test
+#   accuracy 0.7989); Adam gets further in the same 10 epochs.
 # - **(b)** a much larger network (784-1024-2048-2048-1024-256-128-10) trained until it
-#   overfits, with training loss, held-out loss and held-out accuracy per epoch;
+#   overfits, with training loss, held-out loss and held-out accuracy per epoch. *In short:*
+#   on 5,000 images it memorises its training set while the validation loss turns up and
+#   the train-validation gap widens.
 # - **(c)** ways to reduce that overfitting: data augmentation and L2 weight decay 0.005.
+#   *In short:* every remedy narrows the gap, none raises this network's best validation
+#   accuracy here, and the homework's augmentation makes it underfit, because of its
+#   shifts. What did raise the accuracy was the homework's small network trained longer
+#   with Adam, chosen on validation.
 #
-# :::{admonition} What this chapter does differently from the original answer sheet
+# :::{admonition} Corrections to the original answer sheet
 # :class: warning
-# - It feeds **logits** to `nn.CrossEntropyLoss`. The answer sheet put a `LogSoftmax` layer
-#   in front of it, so log-softmax is applied twice. Section (a) shows exactly what that does
-#   (less than one might think) and which similar mistake really does break training.
-# - It **never augments validation or test data**. The answer sheet applied its augmentation
-#   to the test set too, which measures the model on distorted images instead of real ones.
-# - It drops saturation and hue from the colour jitter: a grayscale image has no colour.
-# - It keeps a **validation split** apart from the training data for every curve and every
-#   choice, and touches the test set once per final model.
+# - It put `nn.LogSoftmax` in front of `nn.CrossEntropyLoss`. That is redundant, not
+#   harmful: the loss and the gradients are the same as with logits (section (a) measures
+#   it). The idiomatic pairs are logits with `CrossEntropyLoss`, or `LogSoftmax` with
+#   `NLLLoss`; the real bug is a `Softmax` in front of `CrossEntropyLoss`.
+# - It monitored every epoch on the **test set**, and it **augmented the test set** too.
+#   Here a validation split serves every curve and every choice, the test set is used once
+#   for the chosen models, and section (c) shows what an augmented evaluation set reports.
+# - Its colour jitter includes saturation and hue, which do nothing to a grayscale image;
+#   its prose mentions a horizontal flip that its code does not apply.
 # :::
 
 # %% tags=["colab", "remove-cell"]
@@ -59,6 +67,7 @@ import time
 
 import matplotlib.pyplot as plt
 import torch
+import torch.nn.functional as F
 from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
 from torch import nn
 
@@ -85,7 +94,7 @@ cfg = helpers.by_mode(
         homework_epochs=1,
         head_epochs=1,
         overfit_train_size=300,
-        overfit_epochs=2,
+        overfit_epochs=3,
         final_epochs=1,
     ),
 )
@@ -94,39 +103,28 @@ chapter_start = time.perf_counter()
 # %% [markdown]
 # ## The data
 #
-# The real Fashion-MNIST, held in memory as tensors (uint8 images, int64 labels); the
-# `helpers` loader verifies every file. 10,000 training images are set aside as a
-# **validation set**, stratified by class; all curves and model choices below use it, and
-# the test set is used once per final model.
+# The real Fashion-MNIST, held in memory as tensors; the `helpers` loader verifies every
+# file. 10,000 of the 60,000 training images are set aside as a **validation set**,
+# stratified by class: every curve and every choice below is made on it, and the test set
+# is used once per chosen model.
 
 # %%
-# float images in [0, 1], shape (N, 1, 28, 28), on the device once: batches are index slices
+# float images in [0, 1], shape (N, 1, 28, 28), on the device: batches are index slices
 splits = helpers.fashion_splits(
     cfg["train_size"], cfg["val_size"], cfg["test_size"], device=device
 )
-train_x, train_y, val_x, val_y = (
-    splits.train_x,
-    splits.train_y,
-    splits.val_x,
-    splits.val_y,
-)
-test_x, test_y, test_u8, classes = (
-    splits.test_x,
-    splits.test_y,
-    splits.test_u8,
-    splits.classes,
-)
+train_x, train_y = splits.train_x, splits.train_y
+val_x, val_y = splits.val_x, splits.val_y
+test_x, test_y, classes = splits.test_x, splits.test_y, splits.classes
 print(splits.summary())
 print("training images per class:", torch.bincount(train_y.cpu()).tolist())
 
 # %%
 labels_cpu = train_y.cpu()
-first_of_class = [
-    int((labels_cpu == c).nonzero()[i, 0]) for c in range(10) for i in range(2)
-]
+two_per_class = [int(i) for c in range(10) for i in (labels_cpu == c).nonzero()[:2, 0]]
 helpers.show_images(
-    splits.train_u8[first_of_class],
-    labels_cpu[first_of_class],
+    splits.train_u8[two_per_class],
+    labels_cpu[two_per_class],
     classes,
     ncols=10,
     title="Fashion-MNIST: two training images of each class",
@@ -140,51 +138,52 @@ plt.show()
 #
 # `nn.CrossEntropyLoss` takes **logits** (unnormalized scores) and applies log-softmax
 # itself. The answer sheet ended its network with `nn.LogSoftmax`, so the loss applied
-# log-softmax to log-probabilities. A third, common variant ends with `nn.Softmax`. One
-# batch of 64 training images through the same network with each of the three heads:
+# log-softmax to log-probabilities. The idiomatic partner of `LogSoftmax` is `nn.NLLLoss`,
+# which only picks out $-\log q_y$. A third, common variant ends with `nn.Softmax`. One
+# batch of 64 training images through the same network with each pairing:
 
 
 # %%
 def with_head(body: nn.Module, head: str) -> nn.Module:
-    """The network with one of three output layers in front of CrossEntropyLoss."""
+    """The network with one of three output layers (none, LogSoftmax or Softmax)."""
     if head == "logits":
         return body
-    return nn.Sequential(
-        body, nn.LogSoftmax(dim=1) if head == "log_softmax" else nn.Softmax(dim=1)
-    )
+    last = nn.LogSoftmax(dim=1) if head == "log_softmax" else nn.Softmax(dim=1)
+    return nn.Sequential(body, last)
 
 
+PAIRINGS = {  # output layer, loss
+    "logits + CrossEntropyLoss": ("logits", nn.CrossEntropyLoss()),
+    "LogSoftmax + NLLLoss": ("log_softmax", nn.NLLLoss()),
+    "LogSoftmax + CrossEntropyLoss (sheet)": ("log_softmax", nn.CrossEntropyLoss()),
+    "Softmax + CrossEntropyLoss": ("softmax", nn.CrossEntropyLoss()),
+}
 helpers.seed_everything(0)
 body = helpers.mlp([784, 512, 256, 128, 10]).to(device)
 xb, yb = train_x[:64], train_y[:64]
-loss_fn = nn.CrossEntropyLoss()
 grads = {}
-for head in ("logits", "log_softmax", "softmax"):
+for name, (head, loss_fn) in PAIRINGS.items():
     body.zero_grad()
     loss = loss_fn(with_head(body, head)(xb), yb)
     loss.backward()
-    grads[head] = (
-        loss.item(),
-        torch.cat([p.grad.flatten() for p in body.parameters()]).clone(),
-    )
-ref_loss, ref_grad = grads["logits"]
-print(
-    f"{'output layer':<14} {'loss':>8} {'gradient norm':>14} {'max |grad - grad(logits)|':>26}"
-)
-for head, (loss, grad) in grads.items():
-    print(
-        f"{head:<14} {loss:>8.4f} {grad.norm().item():>14.4f} {(grad - ref_grad).abs().max().item():>26.2e}"
-    )
+    grad = torch.cat([p.grad.flatten() for p in body.parameters()]).clone()
+    grads[name] = (loss.item(), grad)
+ref_grad = grads["logits + CrossEntropyLoss"][1]
+print(f"{'output layer + loss':<38} {'loss':>7} {'grad norm':>9} {'max |diff|':>10}")
+for name, (loss, grad) in grads.items():
+    diff = (grad - ref_grad).abs().max().item()
+    print(f"{name:<38} {loss:>7.4f} {grad.norm().item():>9.4f} {diff:>10.1e}")
 
 # %% [markdown]
-# **LogSoftmax + CrossEntropyLoss gives the same loss and the same gradients as logits**,
-# up to float rounding. The reason: log-softmax only subtracts a constant per sample,
-# $\log\mathrm{softmax}(z) = z - \log\sum_j e^{z_j}$, and softmax ignores constant shifts, so
-# applying log-softmax a second time changes nothing. The answer sheet's mistake is redundant
-# (an extra layer, a confusing model whose outputs are already log-probabilities), not
-# harmful. **Softmax + CrossEntropyLoss is the real bug**: the loss then sees probabilities
-# in $[0, 1]$ as scores, can never get close to 0, and passes back gradients an order of
-# magnitude smaller. Three epochs of each, from the same initial weights:
+# The first three rows give the same loss (2.2993) and the same gradients: `NLLLoss` after
+# `LogSoftmax` is exactly cross-entropy, and so is the answer sheet's pairing, because
+# log-softmax only subtracts a constant per sample,
+# $\log\mathrm{softmax}(z) = z - \log\sum_j e^{z_j}$, and softmax ignores constant shifts:
+# applying it a second time changes nothing (the largest gradient difference, 7.5e-09, is
+# float32 rounding). The sheet's mistake is redundant, not harmful. **`Softmax` in front of
+# `CrossEntropyLoss` is the real bug**: the loss then treats probabilities in $[0, 1]$ as
+# scores, can never get close to 0, and its gradients are ten times smaller (0.0979 against
+# 0.9740). Three epochs of each output layer, from the same initial weights:
 
 # %%
 head_histories = {}
@@ -200,24 +199,17 @@ for head in ("logits", "log_softmax", "softmax"):
         batch_size=64,
         label=head,
     )
-print(
-    f"{'output layer':<14}"
-    + "".join(
-        f"{'val acc, epoch ' + str(e):>18}" for e in range(1, cfg["head_epochs"] + 1)
-    )
-)
+epochs = range(1, cfg["head_epochs"] + 1)
+print(f"{'output layer':<14}" + "".join(f"{f'val acc, epoch {e}':>18}" for e in epochs))
 for head, h in head_histories.items():
     print(f"{head:<14}" + "".join(f"{acc:>18.4f}" for acc in h.val_acc))
 
 # %% [markdown]
-# The numbers settle the question. With `LogSoftmax` in front, the loss is the same (2.2993)
-# and the gradients differ from the logits version by at most $7 \times 10^{-9}$, float32
-# rounding; three epochs of training give the same validation accuracy to the third decimal
-# (0.7701 and 0.7702). With `Softmax` in front, the gradient norm is ten times smaller
-# (0.0979 against 0.9740) and the network is stuck near a quarter of the images right after
-# three epochs (0.2654 against 0.7701).
+# Training confirms it: with the sheet's `LogSoftmax` the validation accuracy after three
+# epochs matches the logits version to the third decimal (0.7702 against 0.7701), while
+# with `Softmax` the network is stuck at 0.2654.
 #
-# ### The corrected network, trained as the homework asks
+# ### The network trained as the homework asks
 #
 # Logits and `nn.CrossEntropyLoss`, SGD with learning rate 0.01, batch 64, 10 epochs.
 
@@ -241,70 +233,36 @@ hist_sgd = helpers.fit(
 )
 print(hist_sgd.table())
 test_loss_sgd, test_acc_sgd = helpers.evaluate(model_sgd, test_x, test_y)
-print(f"\ntest: loss {test_loss_sgd:.4f}, accuracy {test_acc_sgd:.4f}")
+print(f"\ntest (once, for the homework's model): accuracy {test_acc_sgd:.4f}")
 
 # %% [markdown]
-# The training loss falls every epoch, from 1.81 to 0.44. The validation accuracy climbs
-# from 0.60 to 0.83 at epoch 9 and slips to 0.81 at epoch 10: plain SGD with a constant
-# learning rate still jumps around the minimum. Training accuracy (0.85, measured during the
-# epoch) and validation accuracy stay close, so this network is *not* overfitting; after 10
-# epochs of SGD at this rate it is still learning. Its test accuracy is 0.7989.
+# The training loss falls at every epoch, from 1.8121 to 0.4357, and is still falling at the
+# end: after 10 epochs at this rate the network is still learning. The validation accuracy
+# rises from 0.5985 to 0.8325 at epoch 9 and then drops to 0.8057 at epoch 10: with a
+# constant learning rate, the weights after any one epoch carry the noise of its last
+# mini-batches, so single epochs can go backwards while the trend still rises. The training
+# accuracy (0.8456, a running mean during the last epoch) is close to the validation
+# accuracy: this network is not overfitting yet. Its test accuracy is 0.7989.
 #
 # Test images with the network's predictions (the first 24 of the test set; red = wrong):
 
 # %%
-test_logits = helpers.predict(model_sgd, test_x)
-test_pred = test_logits.argmax(dim=1)
+test_pred_sgd = helpers.predict(model_sgd, test_x).argmax(dim=1)
 helpers.show_images(
-    test_u8[:24],
+    splits.test_u8[:24],
     test_y[:24].cpu(),
     classes,
-    predictions=test_pred[:24],
+    predictions=test_pred_sgd[:24],
     ncols=8,
-    title="Test images, true and predicted labels (SGD model)",
+    title="Test images, true and predicted labels (the homework's SGD model)",
 )
 plt.show()
 
 # %% [markdown]
-# Which classes does it confuse? The confusion matrix of the whole test set (rows: true
-# class, columns: predicted class), and the most frequent confusions:
-
-# %%
-cm = confusion_matrix(test_y.cpu().numpy(), test_pred.numpy(), labels=range(10))
-fig, ax = plt.subplots(figsize=(8, 7))
-ConfusionMatrixDisplay(cm, display_labels=classes).plot(
-    ax=ax, xticks_rotation=45, colorbar=False, cmap="Blues"
-)
-ax.set_title(
-    f"Confusion matrix on the test set (SGD model, accuracy {test_acc_sgd:.3f})"
-)
-fig.tight_layout()
-plt.show()
-
-off_diagonal = [
-    (cm[i, j], classes[i], classes[j]) for i in range(10) for j in range(10) if i != j
-]
-print("most confused (true -> predicted: count):")
-for count, true_c, pred_c in sorted(off_diagonal, reverse=True)[:6]:
-    print(f"  {true_c:>12} -> {pred_c:<12} {count}")
-per_class = cm.diagonal() / cm.sum(axis=1)
-print(
-    "\nper-class accuracy:",
-    ", ".join(f"{c} {a:.2f}" for c, a in zip(classes, per_class)),
-)
-
-# %% [markdown]
-# The mistakes are not spread evenly: they are between upper-body garments. Coats are taken
-# for pullovers 427 times out of 1,000 and shirts for pullovers 366 times; shirts are right
-# only 29% of the time and coats 49%, while trousers (0.97), sneakers (0.96) and bags (0.93)
-# are almost always right. At 28x28 pixels in grayscale, a shirt, a pullover and a coat
-# differ in details (buttons, collars, texture) that a fully connected network sees
-# pixel by pixel, without any notion of shape.
-#
 # ### The same network with Adam
 #
 # Only the optimizer changes: Adam {cite}`kingma2015adam` with its default learning rate
-# $10^{-3}$ (chapter Q4 writes it from scratch).
+# $10^{-3}$ (chapter Q4 writes it from scratch). The comparison is on validation data.
 
 # %%
 model_adam = homework_model()
@@ -317,350 +275,557 @@ hist_adam = helpers.fit(
     batch_size=64,
     label="Adam lr 0.001",
 )
-test_loss_adam, test_acc_adam = helpers.evaluate(model_adam, test_x, test_y)
+print(f"{'optimizer':<14} {'train loss':>10} {'train acc':>9} {'val acc':>8}")
+for name, h in (("SGD lr 0.01", hist_sgd), ("Adam lr 0.001", hist_adam)):
+    print(
+        f"{name:<14} {h.train_loss[-1]:>10.4f} {h.train_acc[-1]:>9.4f} "
+        f"{h.val_acc[-1]:>8.4f}"
+    )
+
+# %% tags=["hide-input"]
 helpers.plot_history(
     {"SGD lr 0.01": hist_sgd, "Adam lr 0.001": hist_adam},
-    title="(a) The homework's network: SGD and Adam",
+    title="(a) The homework's network: SGD and Adam, 10 epochs",
 )
 plt.show()
-print(
-    f"{'optimizer':<14} {'train loss':>10} {'train acc':>9} {'val acc':>8} {'test acc':>8}"
-)
-for name, h, acc in (
-    ("SGD lr 0.01", hist_sgd, test_acc_sgd),
-    ("Adam lr 0.001", hist_adam, test_acc_adam),
-):
-    print(
-        f"{name:<14} {h.train_loss[-1]:>10.4f} {h.train_acc[-1]:>9.4f} {h.val_acc[-1]:>8.4f} {acc:>8.4f}"
-    )
 
 # %% [markdown]
 # Adam gets much further in the same 10 epochs: training loss 0.2306 against 0.4357, and a
-# test accuracy of 0.8676 against 0.7989. It rescales every weight's step by the running size
-# of its gradients (chapter Q4), so weights with small gradients still move. Its training
-# accuracy (0.9124) is now above the validation accuracy (0.8745): the first sign of a gap.
+# validation accuracy of 0.8745 against 0.8057. It rescales every weight's step by the
+# running size of that weight's gradients (chapter Q4), so weights with small gradients
+# still move. Its training accuracy (0.9124) is now above its validation accuracy: the
+# first sign of a gap.
 #
 # ## (b) Making it overfit
 #
 # The homework's second network is much larger: 784-1024-2048-2048-1024-256-128-10, about
-# 9.5 million parameters, against 50,000 training images. To make the point quickly on a
-# CPU, it is trained on a **subset of 5,000 training images** (validation still uses all
-# 10,000 validation images). Set-up, shared by every run of (b) and (c): SGD with momentum
-# 0.9, learning rate 0.01 decayed to 0 along a cosine over the run, batch 128, 30 epochs, He
-# initialization (without it, SGD barely moves such a deep ReLU stack in the first epochs),
-# seed 0. After every epoch the training loss and accuracy are measured on the clean
-# training images in evaluation mode, so the gap compares like with like.
+# 9.5 million parameters. To make the point quickly on a CPU it is trained on a **subset of
+# 5,000 training images** (validation still uses all 10,000 validation images). Set-up,
+# shared by every run of (b) and (c): SGD with momentum 0.9, learning rate 0.01 decayed to 0
+# along a cosine over the run, batch 128, 30 epochs, He initialization (the usual choice for
+# ReLU networks {cite}`he2015delving`), seed 0. After every epoch the training loss and
+# accuracy are measured on the clean training images in evaluation mode, so that the gap
+# compares like with like even when dropout or augmentation is on during training.
 
 # %%
-BIG = [784, 1024, 2048, 2048, 1024, 256, 128, 10]
+BIG_SIZES = [784, 1024, 2048, 2048, 1024, 256, 128, 10]
 sub_x, sub_y = helpers.subset(train_x, train_y, cfg["overfit_train_size"], seed=0)
 print(f"training subset: {len(sub_x)} images; validation: {len(val_x)} images")
 
 
-def run_big(label: str, dropout: float = 0.0, weight_decay: float = 0.0, augment=None):
+def run_big(label, dropout=0.0, weight_decay=0.0, augment=None, **fit_options):
     """One run of (b)/(c): the big network, the shared set-up, one change."""
     helpers.seed_everything(0)
-    model = helpers.mlp(BIG, dropout=dropout, init="kaiming").to(device)
+    model = helpers.mlp(BIG_SIZES, dropout=dropout, init="kaiming").to(device)
     opt = torch.optim.SGD(
         model.parameters(), lr=0.01, momentum=0.9, weight_decay=weight_decay
     )
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg["overfit_epochs"])
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(
+        opt, T_max=cfg["overfit_epochs"]
+    )
     history = helpers.fit(
         model,
         (sub_x, sub_y),
         (val_x, val_y),
         optimizer=opt,
-        scheduler=sched,
+        scheduler=schedule,
         epochs=cfg["overfit_epochs"],
         batch_size=128,
         augment=augment,
         eval_train=True,
-        restore_best="val_acc",
         label=label,
+        **fit_options,
     )
     return model, history
 
 
-big_model, hist_big = run_big("no regularization")
+# checkpoint selection: train every epoch, keep the weights of the best val accuracy
+big_model, hist_big = run_big("no regularization", restore_best="val_acc")
 print(f"parameters: {helpers.count_parameters(big_model):,}")
 print(hist_big.table())
 
-# %%
-best_loss_epoch = hist_big.best_epoch("val_loss")
+# %% tags=["hide-input"]
+lowest = hist_big.best_epoch("val_loss")
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
 ax1.plot(hist_big.epoch, hist_big.train_loss, "--", label="training loss")
 ax1.plot(hist_big.epoch, hist_big.val_loss, "-", label="validation loss")
-ax1.axvline(
-    best_loss_epoch,
-    color="green",
-    linestyle=":",
-    label=f"lowest validation loss (epoch {best_loss_epoch})",
-)
-ax1.set_yscale("log")
+ax1.axvline(lowest, color="green", linestyle=":", label=f"lowest val loss ({lowest})")
 ax1.set_xlabel("epoch")
-ax1.set_ylabel("cross-entropy loss (log scale)")
-ax1.set_title("Training loss keeps falling, validation loss turns up")
+ax1.set_ylabel("cross-entropy loss")
+ax1.set_title("Training loss keeps falling; validation loss turns up")
 ax1.legend(fontsize=8)
 ax2.plot(hist_big.epoch, hist_big.train_acc, "--", label="training accuracy")
 ax2.plot(hist_big.epoch, hist_big.val_acc, "-", label="validation accuracy")
-ax2.axvline(
-    best_loss_epoch,
-    color="green",
-    linestyle=":",
-    label="early stopping would stop here",
-)
+ax2.axvline(lowest, color="green", linestyle=":", label=f"lowest val loss ({lowest})")
 ax2.set_xlabel("epoch")
-ax2.set_ylabel("accuracy")
+ax2.set_ylabel("accuracy (training: clean images, after each epoch)")
 ax2.set_title("The accuracy gap widens")
 ax2.legend(fontsize=8)
 fig.suptitle(f"(b) 9.5M-parameter MLP on {len(sub_x):,} training images")
 fig.tight_layout()
 plt.show()
-at_best, last = hist_big.at(best_loss_epoch), hist_big.at(len(hist_big))
-for name, row in (
-    ("at the lowest validation loss", at_best),
-    ("at the last epoch", last),
-):
+
+# %%
+for name, epoch in (("lowest validation loss", lowest), ("last epoch", len(hist_big))):
+    row = hist_big.at(epoch)
     print(
-        f"{name:<30} (epoch {row['epoch']:>2}): train loss {row['train_loss']:.4f}, val loss {row['val_loss']:.4f}, "
-        f"train acc {row['train_acc']:.4f}, val acc {row['val_acc']:.4f}, gap {row['train_acc'] - row['val_acc']:.4f}"
+        f"{name:<22} (epoch {epoch:>2}): train loss {row['train_loss']:.4f}, "
+        f"val loss {row['val_loss']:.4f}, train acc {row['train_acc']:.4f}, "
+        f"val acc {row['val_acc']:.4f}, gap {row['train_acc'] - row['val_acc']:.4f}"
     )
 
 # %% [markdown]
-# The training loss falls from 0.72 to 0.0254 and the training accuracy reaches 0.9982: the
-# network has memorised its 5,000 images. The validation loss is lowest at epoch 12 (0.4723)
-# and then turns up, to 0.5438 at epoch 30, while the training loss keeps falling: this is
-# overfitting. The gap between training and validation accuracy widens from 0.0968 at
-# epoch 12 to 0.1394 at the end.
+# The training loss falls from 0.7203 to 0.0254 and the training accuracy reaches 0.9982:
+# the network has memorised its 5,000 images. The validation loss is lowest at epoch 12
+# (0.4723) and then rises, to 0.5438 at epoch 30, while the training loss keeps falling:
+# this is overfitting. The gap between training and validation accuracy widens from 0.0968
+# at epoch 12 to 0.1394 at the end. The validation *accuracy* meanwhile does not fall
+# (0.8498 at epoch 12, 0.8588 at epoch 30); why loss and accuracy disagree is measured
+# below.
+
+# %% [markdown]
+# ### Early stopping, and what it is not
 #
-# Notice what the validation *accuracy* does meanwhile: it does not fall (0.8498 at epoch 12,
-# 0.8588 at epoch 30). The network keeps getting a few more validation images right while
-# becoming ever more confident on the ones it gets wrong, and cross-entropy punishes
-# confident mistakes heavily, so the loss rises. Early stopping on validation loss would
-# stop at epoch 12; on validation accuracy, at the end. The two criteria disagree here, which
-# is why the one used should be the one that matches what will be reported (below, the
-# validation accuracy).
+# `fit(..., restore_best="val_acc")` above is **checkpoint selection**: the run trains all
+# 30 epochs and then loads the weights of its best validation epoch, so the overfitting
+# happens and the selected model is simply the best one seen. **Early stopping** stops the
+# run: with `patience=5`, training ends five epochs after the lowest validation loss has
+# last improved, and the weights of that epoch are restored {cite}`prechelt1998early`.
+
+# %%
+es_model, hist_es = run_big("early stopping", restore_best="val_loss", patience=5)
+best = hist_es.restored_epoch
+at_best = hist_es.at(best)
+print(
+    f"stopped after epoch {len(hist_es)}, weights of epoch {best} restored: "
+    f"val loss {at_best['val_loss']:.4f}, val acc {at_best['val_acc']:.4f}, "
+    f"train acc {at_best['train_acc']:.4f}, "
+    f"gap {at_best['train_acc'] - at_best['val_acc']:.4f}"
+)
+same = hist_es.val_loss == hist_big.val_loss[: len(hist_es)]
+print(f"its {len(hist_es)} epochs are the first {len(hist_es)} of the full run: {same}")
+print(f"epochs trained: {len(hist_es)} of {len(hist_big)}")
+
+# %% [markdown]
+# Loss and error measure different things: accuracy counts only which class gets the
+# highest score, while cross-entropy charges $-\log q_y$, which grows without bound as the
+# network becomes confidently wrong. The two checkpoints, on the validation images each
+# gets wrong:
+
+# %%
+for name, model in (
+    (f"epoch {best} (early stopping)", es_model),
+    (f"epoch {hist_big.restored_epoch} (best val acc)", big_model),
+):
+    probs = F.softmax(helpers.predict(model, val_x), dim=1)
+    wrong = probs.argmax(1) != val_y.cpu()
+    confidence = probs[wrong].max(1).values.mean().item()
+    loss_wrong = -probs[wrong, val_y.cpu()[wrong]].log().mean().item()
+    print(
+        f"{name:<28} wrong on {int(wrong.sum()):>5,} images; on those, mean confidence "
+        f"{confidence:.3f}, mean loss {loss_wrong:.3f}"
+    )
+
+# %% [markdown]
+# Early stopping trained 17 of the 30 epochs (exactly the first 17 of the full run, as
+# they must be) and kept epoch 12: validation loss 0.4723, validation accuracy 0.8498, gap
+# 0.0968. The full run's checkpoint of best validation *accuracy*, epoch 29, gets more
+# validation images right (1,412 wrong against 1,502) yet has the higher loss, because on
+# the images it gets wrong it is more confident (mean confidence 0.776 against 0.699) and
+# pays more for each (mean loss 3.529 against 2.628). That is **over-confidence**, and it
+# is why validation loss can rise while validation accuracy does not: the loss and the
+# error rate measure different things. Which one to stop on is a choice: the loss if
+# calibrated probabilities matter, the accuracy if only the decision does. This chapter
+# reports accuracy, so the checkpoints below are chosen by validation accuracy; the gap at
+# such a checkpoint is the full run's (0.1394 at epoch 29), since selecting a checkpoint
+# does not undo the overfitting of the epochs trained.
 #
 # ## (c) Reducing the overfitting
 #
-# ### Data augmentation, on training batches only
+# ### What augmentation assumes, measured on the data
 #
-# The homework's chain, `RandomRotation(10)`, `RandomAffine(translate=0.1)`,
-# `RandomCrop(28, padding=4)`, `ColorJitter(brightness=0.4, contrast=0.4, ...)` and
-# `RandomHorizontalFlip()`, works image by image on PIL images. `helpers.BatchAugment` does
-# the same to a whole batch at once, on the GPU when there is one: every image gets its own
-# random angle, shift, crop offset, flip and jitter factors; the four geometric steps are
-# combined into one affine matrix per image and applied with a single `affine_grid` /
-# `grid_sample` call. Its tests check that it equals torchvision's `rotate`, `affine`, padded
-# crop and `hflip` for fixed parameters, and is the identity when every range is zero.
-# `kornia.augmentation` offers the same per-image batched augmentation as a maintained
-# library; measured side by side on the same chain (`benchmarks/pipeline.py`, results on the
-# [performance page](../book/performance.md)), the hand-written version is several times
-# faster, because it draws all random numbers at once and resamples each image once where the
-# library resamples once per geometric transform. It is also a few dozen lines with no extra
-# dependency, so the book keeps it.
-#
-# *Saturation and hue* are left out: saturation scales the distance of a colour from its
-# gray value and hue rotates the colour wheel, and a grayscale pixel has no colour, so both
-# leave it unchanged; in the homework's chain they only cost time.
-#
-# One training image under eight draws of the augmentation:
+# Data augmentation trains on label-preserving variations of the training images: it
+# helps when the variations are ones the test images actually show. Three facts about
+# Fashion-MNIST decide which of the homework's are:
+
+# %% tags=["definitions"]
+# tests/test_q5_fashion_mnist.py runs this cell on its own, so it imports what it uses.
+import torch
+
+
+def bounding_box_centres(images: torch.Tensor) -> torch.Tensor:
+    """(N, 2) x and y of the centre of each image's non-zero pixels' bounding box."""
+    idx = torch.arange(images.shape[-1], device=images.device)
+    centres = []
+    for axis in (-2, -1):  # columns that hold ink (x), then rows (y)
+        on = (images > 0).any(dim=axis)
+        first = torch.where(on, idx, images.shape[-1]).min(dim=1).values
+        last = torch.where(on, idx, -1).max(dim=1).values
+        centres.append((first + last).float() / 2)
+    return torch.stack(centres, dim=1)
+
+
+def spans_full_frame(images: torch.Tensor) -> torch.Tensor:
+    """True for each image whose ink touches two opposite edges of the frame."""
+    rows, cols = (images > 0).any(dim=-1), (images > 0).any(dim=-2)
+    return (rows[:, 0] & rows[:, -1]) | (cols[:, 0] & cols[:, -1])
+
+
+def prefers_own_orientation(images: torch.Tensor) -> torch.Tensor:
+    """True for each image closer to the mean of the images than to its mirror image."""
+    mean = images.mean(dim=0)
+    own = ((images - mean) ** 2).sum(dim=(-2, -1))
+    mirrored = ((images - mean.flip(-1)) ** 2).sum(dim=(-2, -1))
+    return own < mirrored
+
 
 # %%
-augment = helpers.BatchAugment(
-    rotation=10, translate=0.1, crop_padding=4, brightness=0.4, contrast=0.4, hflip=0.5
+pixels = train_x[:, 0].cpu()
+centres = bounding_box_centres(pixels)
+offset = (centres - (pixels.shape[-1] - 1) / 2).abs()
+print(
+    f"bounding-box centre: std {centres[:, 0].std():.2f} px (x), "
+    f"{centres[:, 1].std():.2f} px (y); "
+    "within half a pixel of the image centre: "
+    f"{(offset <= 0.5).all(1).float().mean():.1%}"
 )
-one = train_x[:1].expand(8, -1, -1, -1)
-augmented = augment(one, torch.Generator(device=device).manual_seed(0)).cpu()
+print(
+    f"ink spans the full height or width: {spans_full_frame(pixels).float().mean():.1%}"
+)
+print("closer to the class's mean image than to its mirror image:")
+for c, name in enumerate(classes):
+    share = prefers_own_orientation(pixels[labels_cpu == c]).float().mean()
+    print(f"  {name:<12} {share:.1%}")
+
+# %% [markdown]
+# - **Items are centred and fill the frame.** The bounding box of the item sits within
+#   half a pixel of the image centre in 99.8% of the training images (standard deviation
+#   0.24 pixels horizontally, 0.21 vertically), and in 98.3% the item spans the full height
+#   or width: the data set's creators trimmed each product photo, scaled its longer side to
+#   28 pixels and centred it {cite}`xiao2017fashion`. Shifts of several pixels produce
+#   images that the test set never contains, and cut off the edges of items that fill the
+#   frame.
+# - **Shoes all face the same way.** 99.7% of sneakers and 100.0% of ankle boots are closer
+#   to their class's mean image than to its mirror image (92.5% of sandals), against 65.8%
+#   to 79.7% for the other classes: the toes point left. A horizontal flip makes shoes the
+#   test set does not have; for the roughly symmetric garments it changes little.
+# - **The background is black.** Colour jitter's contrast factor $c$ blends each image
+#   towards its mean brightness, $c\,x + (1-c)\,\bar x$; for $c < 1$ the black background
+#   becomes grey (the grey frames below), which no test image has.
+#
+# So the shifts, the flip and the contrast jitter each make training images unlike any
+# test image. Whether that costs accuracy is a separate question, measured next.
+#
+# ### The augmentations, on training batches only
+#
+# `helpers.BatchAugment` applies the homework's transformations to a whole batch at once
+# (on the GPU when there is one), every image with its own random angle, shift, crop
+# offset, flip and jitter factors, and `helpers.fit` applies it to training batches only:
+# validation and test images are always the real ones. Measured side by side on the same
+# chain, it is several times faster than torchvision's per-image transforms and than
+# `kornia.augmentation` ([performance page](../book/performance.md)). It uses the same
+# ranges as the answer sheet's torchvision chain with three differences: the random
+# translation is continuous (torchvision's `RandomAffine` rounds it to whole pixels),
+# resampling is bilinear (torchvision's rotation and affine default to nearest neighbour),
+# and brightness always comes before contrast (`ColorJitter` shuffles its order per image).
+# Saturation and hue are left out: a grayscale pixel has no colour, so both leave it
+# unchanged.
+#
+# The answer sheet's chain (its code: rotation up to ±10°, translation up to 10% of the
+# size, a crop of the image padded by 4 pixels, brightness and contrast jitter 0.4; no flip)
+# and, one at a time, each of its parts and the flip its prose mentions:
+
+# %%
+NO_CHANGE = dict(
+    rotation=0, translate=0.0, crop_padding=0, brightness=0.0, contrast=0.0, hflip=0.0
+)
+SHEET_CHAIN = dict(
+    NO_CHANGE, rotation=10, translate=0.1, crop_padding=4, brightness=0.4, contrast=0.4
+)
+augmentations = {
+    "the answer sheet's chain": helpers.BatchAugment(**SHEET_CHAIN),
+    "shifts only": helpers.BatchAugment(
+        **dict(NO_CHANGE, translate=0.1, crop_padding=4)
+    ),
+    "rotation only": helpers.BatchAugment(**dict(NO_CHANGE, rotation=10)),
+    "jitter only": helpers.BatchAugment(
+        **dict(NO_CHANGE, brightness=0.4, contrast=0.4)
+    ),
+    "flip only": helpers.BatchAugment(**dict(NO_CHANGE, hflip=0.5)),
+}
+sneaker = int((labels_cpu == classes.index("Sneaker")).nonzero()[0, 0])
+one = train_x[sneaker : sneaker + 1].expand(9, -1, -1, -1)
+shown = augmentations["the answer sheet's chain"](
+    one, torch.Generator(device=device).manual_seed(0)
+)
 helpers.show_images(
-    torch.cat([train_x[:1].cpu(), augmented]),
-    [int(train_y[0])] * 9,
+    torch.cat([train_x[sneaker : sneaker + 1], shown]).cpu(),
+    [int(train_y[sneaker])] * 10,
     classes,
-    ncols=9,
-    title="One training image (left) and eight augmented versions",
+    ncols=5,
+    title="A training sneaker (first) and nine draws of the answer sheet's chain",
 )
 plt.show()
 
 # %% [markdown]
-# `helpers.fit` applies `augment` to training batches only; validation and test images are
-# always the real ones (the original answer sheet augmented its test set too, which grades
-# the model on distorted images). Since the homework's shifts add up to ±6.8 pixels (10% of
-# 28 plus 4 from the padded crop), a second, milder setting is tried as well: ±5° rotation,
-# a ±2 pixel crop, jitter 0.2 and the flip.
+# The shifted copies lose the toe or the heel at the frame's edge, and where the contrast
+# factor fell below 1 the background turned grey.
 #
-# ### Weight decay, dropout and early stopping
+# ### Weight decay and dropout
 #
 # **L2 weight decay 0.005** is SGD's `weight_decay` argument: each step adds $\lambda\theta$
 # to the gradient, which is exactly the gradient of the penalty $\tfrac{\lambda}{2}\lVert
 # \theta\rVert^2$ added to the loss; for SGD (with or without momentum) weight decay and an
-# L2 penalty are the same thing {cite}`krogh1992simple`. (For Adam they are not, because Adam
-# rescales the penalty's gradient per weight; that is why AdamW decouples the decay
-# {cite}`loshchilov2019decoupled`.)
-#
-# **Dropout** (chapter Q1) with $p = 0.2$ after every hidden layer. **Early stopping**
-# (chapter Q1) is built into every run: `fit(..., restore_best="val_acc")` keeps the weights
-# of the epoch with the best validation accuracy, and that is the model whose test accuracy
-# is reported.
+# L2 penalty are the same thing {cite}`krogh1992simple`. (For Adam they are not, because
+# Adam rescales the penalty's gradient per weight; that is why AdamW decouples the decay
+# {cite}`loshchilov2019decoupled`.) **Dropout** (chapter Q1) with $p = 0.2$ after every
+# hidden layer. Every run keeps the weights of its best validation accuracy.
 
 # %%
-mild = helpers.BatchAugment(
-    rotation=5, translate=0.0, crop_padding=2, brightness=0.2, contrast=0.2, hflip=0.5
-)
 runs = {"no regularization": (big_model, hist_big)}
-runs["augmentation (homework)"] = run_big("augmentation (homework)", augment=augment)
-runs["augmentation (mild)"] = run_big("augmentation (mild)", augment=mild)
-runs["weight decay 0.005"] = run_big("weight decay 0.005", weight_decay=0.005)
-runs["dropout 0.2"] = run_big("dropout 0.2", dropout=0.2)
+for name, augment in augmentations.items():
+    runs[name] = run_big(name, augment=augment, restore_best="val_acc")
+runs["weight decay 0.005"] = run_big(
+    "weight decay 0.005", weight_decay=0.005, restore_best="val_acc"
+)
+runs["dropout 0.2"] = run_big("dropout 0.2", dropout=0.2, restore_best="val_acc")
 
 # %%
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.5))
+print(
+    f"{'run':<26} {'best val acc':>12} {'epoch':>5} {'gap there':>9} "
+    f"{'gap (last)':>10} {'val loss (last)':>15}"
+)
 for name, (_, h) in runs.items():
-    ax1.plot(h.epoch, h.val_loss, label=name)
-    ax2.plot(h.epoch, h.val_acc, label=name)
-ax1.set_yscale("log")
-ax1.set_ylabel("validation loss (log scale)")
-ax2.set_ylabel("validation accuracy")
-for ax in (ax1, ax2):
+    best_epoch = h.restored_epoch
+    there, last = h.at(best_epoch), h.at(len(h))
+    print(
+        f"{name:<26} {there['val_acc']:>12.4f} {best_epoch:>5} "
+        f"{there['train_acc'] - there['val_acc']:>9.4f} "
+        f"{last['train_acc'] - last['val_acc']:>10.4f} {last['val_loss']:>15.4f}"
+    )
+n_val = len(val_y)
+p = max(h.val_acc[h.restored_epoch - 1] for _, h in runs.values())
+print(
+    f"\ngap = training accuracy (clean images, eval mode) - validation accuracy. "
+    f"One validation accuracy near {p:.2f} on {n_val:,} images has a standard error of "
+    f"{(p * (1 - p) / n_val) ** 0.5:.4f} from the choice of images alone."
+)
+
+# %% tags=["hide-input"]
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True)
+for ax, group in zip(axes, (["no regularization", *augmentations], list(runs)[-3:])):
+    for name in group:
+        h = runs[name][1]
+        ax.plot(h.epoch, h.val_acc, label=name)
     ax.set_xlabel("epoch")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-ax1.set_title("Validation loss per epoch")
-ax2.set_title("Validation accuracy per epoch")
+axes[0].set_ylabel("validation accuracy")
+axes[0].set_title("Augmentation: the answer sheet's chain and its parts")
+axes[1].set_title("Weight decay and dropout")
 fig.suptitle(
-    f"(c) Remedies for the overfitting network (same set-up, seed and {cfg['overfit_epochs']} epochs)"
+    "(c) Validation accuracy per epoch (same network, set-up, seed, 30 epochs)"
 )
 fig.tight_layout()
 plt.show()
 
-print(
-    f"{'run':<26} {'best val acc':>12} {'epoch':>6} {'val acc (last)':>14} {'val loss (last)':>15} {'gap (last)':>10} "
-    f"{'test acc':>9}"
+helpers.plot_history(
+    {k: runs[k][1] for k in ("no regularization", "weight decay 0.005", "dropout 0.2")}
+    | {"sheet's augmentation": runs["the answer sheet's chain"][1]},
+    metrics=("acc",),
+    title="(c) Training against validation accuracy: the gap between dashed and solid",
 )
-table = {}
-for name, (model, h) in runs.items():
-    last = h.at(len(h))
-    _, test_acc = helpers.evaluate(
-        model, test_x, test_y
-    )  # the weights of the best validation epoch
-    table[name] = (
-        max(h.val_acc),
-        h.restored_epoch,
-        last["val_acc"],
-        last["val_loss"],
-        last["train_acc"] - last["val_acc"],
-        test_acc,
-    )
-    print(
-        f"{name:<26} {table[name][0]:>12.4f} {table[name][1]:>6} {table[name][2]:>14.4f} {table[name][3]:>15.4f} "
-        f"{table[name][4]:>10.4f} {table[name][5]:>9.4f}"
-    )
-print(
-    "\ngap = training accuracy - validation accuracy at the last epoch; test accuracy of the weights "
-    "of the best validation epoch"
-)
+plt.show()
 
 # %% [markdown]
-# What the table and the figure show:
+# What the table and the figures show:
 #
-# - **Every remedy narrows the gap** between training and validation accuracy at the last
-#   epoch: 0.1394 without regularization, 0.1077 with weight decay, 0.0779 with dropout, and
-#   below 0.03 with either augmentation (0.0278 and 0.0237). Weight decay also ends with the lowest validation
-#   loss (the red curve), and dropout with the second lowest.
-# - **None of them raises the validation accuracy** within 30 epochs on 5,000 images: the
-#   best is 0.8588 without regularization, 0.8571 with weight decay, 0.8515 with dropout. On
-#   the test set, weight decay's model is the best (0.8513 against 0.8483), a difference small
-#   enough that another seed could reverse it.
-# - **Augmentation turns overfitting into underfitting** for this network. A fully connected
-#   network has no built-in notion that a shifted shirt is still a shirt: every shifted,
-#   rotated or flipped version is a new pattern to learn, with the same 5,000 images and the
-#   same 30 epochs. The homework's chain (shifts of up to ±6.8 pixels) leaves the network at a
-#   validation accuracy of 0.7692 with a gap of only 0.0278: it no longer overfits, but it no
-#   longer fits either. The milder chain costs less (0.8300). Augmentation pays off with
-#   models that share weights across positions, such as the convolutional teacher of
-#   chapter Q3, and with longer training.
+# - **Every remedy narrows the gap** at the last epoch: 0.1394 without regularization,
+#   0.1077 with weight decay, 0.0779 with dropout, and 0.0311 with the answer sheet's
+#   augmentation (the dashed and solid curves of the last figure close up).
+# - **None of them raises the best validation accuracy.** Without regularization it is
+#   0.8588; weight decay reaches 0.8571 and dropout 0.8515, differences of the size of the
+#   validation set's own sampling error (0.0035), from one seed each: no effect is shown.
+# - **The answer sheet's augmentation turns overfitting into underfitting** for this
+#   network: 0.7732 with a gap of only 0.0311. It no longer overfits, but it no longer
+#   fits either.
+# - **The cost is the shifts.** One part at a time, only the shifts cost accuracy: 0.7911,
+#   against 0.8575 for the rotation, 0.8587 for the colour jitter and 0.8578 for the flip,
+#   all three within the sampling error of no augmentation (0.8588). Of the three facts
+#   above, only the first shows in the accuracy: the mirrored shoes and the grey
+#   backgrounds are images the test set never has, but learning them costs this network
+#   nothing measurable. Rotation and flip do narrow the gap (0.0813 and 0.1219), without
+#   raising the accuracy. Possibly the shifts hurt because a fully connected network has
+#   no built-in notion that a shifted shirt is still a shirt: every shifted copy is a new
+#   pattern to learn from the same 5,000 images in 30 epochs, and the test images, all
+#   centred, never need it. (This chapter does not test that explanation, for example
+#   with a convolutional network.)
 #
-# Narrowing the gap is not the same as improving the model: the numbers to compare are the
-# validation (and, once, test) accuracies, not the gaps alone.
+# Narrowing the gap is not the same as improving the model: the number to compare is the
+# validation accuracy, not the gap alone.
 #
-# ## Putting it together: the best model of the chapter
+# ### The answer sheet's other mistake: an augmented test set
 #
-# On 5,000 images the large network tops out near 0.86 whatever the remedy: the missing
-# ingredient is data. The final model goes back to the homework's 784-512-256-128-10 network
-# and combines what worked: all 50,000 training images, Adam (section (a)), dropout 0.2
-# after each hidden layer, the cosine learning-rate schedule of (b), 30 epochs, and the
-# weights of its best validation epoch (early stopping on validation accuracy).
+# The answer sheet applied its augmentation to the test set too. What that reports, on
+# the validation set: each model scored on the real images and on the same images passed
+# through the sheet's chain once (a fixed random draw).
 
 # %%
-helpers.seed_everything(0)
-final_model = helpers.mlp([784, 512, 256, 128, 10], dropout=0.2).to(device)
-final_opt = torch.optim.Adam(final_model.parameters(), lr=1e-3)
-final_sched = torch.optim.lr_scheduler.CosineAnnealingLR(
-    final_opt, T_max=cfg["final_epochs"]
-)
-hist_final = helpers.fit(
-    final_model,
-    (train_x, train_y),
-    (val_x, val_y),
-    optimizer=final_opt,
-    scheduler=final_sched,
-    epochs=cfg["final_epochs"],
-    batch_size=64,
-    restore_best="val_acc",
-    label="final model",
-)
-final_test_loss, final_test_acc = helpers.evaluate(final_model, test_x, test_y)
+sheet_chain = augmentations["the answer sheet's chain"]
+val_augmented = sheet_chain(val_x, torch.Generator(device=device).manual_seed(1))
+print(f"{'model':<26} {'real images':>11} {'augmented images':>16}")
+for name in ("no regularization", "the answer sheet's chain"):
+    model = runs[name][0]
+    clean, augmented = (
+        helpers.evaluate(model, x, val_y)[1] for x in (val_x, val_augmented)
+    )
+    print(f"{name:<26} {clean:>11.4f} {augmented:>16.4f}")
+
+# %% [markdown]
+# On the augmented images the augmentation-trained model looks twice as good as the model
+# without regularization (0.7555 against 0.3787); on the real images it is clearly worse
+# (0.7732 against 0.8588). An augmented evaluation set measures how well a model copes
+# with the distortions it was trained on, not how well it classifies the clothes it will
+# meet: with it, the answer sheet would conclude that its augmentation helps. Evaluation
+# data must be the real data.
+#
+# ## The final model, chosen on validation
+#
+# On 5,000 images the large network tops out near 0.86 whatever the remedy. Back to the
+# homework's 784-512-256-128-10 network on all 50,000 training images with Adam, three
+# candidates, each a change from the one before, all trained for 30 epochs with the
+# checkpoint of best validation accuracy kept:
+#
+# 1. Adam with its constant learning rate (its first 10 epochs are exactly (a)'s run);
+# 2. the learning rate decayed to 0 along a cosine over the 30 epochs;
+# 3. the same with dropout 0.2 after each hidden layer.
+#
+# The candidate with the best validation accuracy is chosen; only that one is scored on the
+# test set.
+
+# %%
+candidates = {
+    "Adam, constant lr": dict(dropout=0.0, cosine=False),
+    "Adam, cosine lr": dict(dropout=0.0, cosine=True),
+    "Adam, cosine lr, dropout 0.2": dict(dropout=0.2, cosine=True),
+}
+final_runs = {}
+for name, recipe in candidates.items():
+    helpers.seed_everything(0)
+    model = helpers.mlp([784, 512, 256, 128, 10], dropout=recipe["dropout"]).to(device)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    schedule = None
+    if recipe["cosine"]:
+        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg["final_epochs"])
+    history = helpers.fit(
+        model,
+        (train_x, train_y),
+        (val_x, val_y),
+        optimizer=opt,
+        scheduler=schedule,
+        epochs=cfg["final_epochs"],
+        batch_size=64,
+        restore_best="val_acc",
+        label=name,
+    )
+    final_runs[name] = (model, history)
+print(f"{'candidate':<30} {'best val acc':>12} {'epoch':>5}")
+for name, (_, h) in final_runs.items():
+    print(f"{name:<30} {max(h.val_acc):>12.4f} {h.restored_epoch:>5}")
+chosen = max(final_runs, key=lambda k: max(final_runs[k][1].val_acc))
+final_model, hist_final = final_runs[chosen]
+print(f"\nchosen on validation: {chosen}")
+
+# %% tags=["hide-input"]
 helpers.plot_history(
-    {"final model": hist_final, "(a) Adam": hist_adam},
-    title="The final model against (a) with Adam",
+    {name: h for name, (_, h) in final_runs.items()},
+    title="Final candidates: the homework's network, Adam, 30 epochs",
     mark_best="val_acc",
 )
 plt.show()
-print(
-    f"best validation accuracy {max(hist_final.val_acc):.4f} at epoch {hist_final.restored_epoch}; "
-    f"test accuracy of that model: {final_test_acc:.4f}"
-)
-
-# %%
-print(f"{'model':<44} {'test accuracy':>13}")
-reference = [
-    (f"(a) SGD, {cfg['homework_epochs']} epochs (the homework)", test_acc_sgd),
-    (f"(a) Adam, {cfg['homework_epochs']} epochs", test_acc_adam),
-    (
-        f"(b) 9.5M parameters, {len(sub_x):,} images, best epoch",
-        table["no regularization"][5],
-    ),
-    (
-        f"final: dropout 0.2 + Adam + cosine, {cfg['final_epochs']} epochs",
-        final_test_acc,
-    ),
-    ("published: MLP 256-128-100 (benchmark table)", 0.8833),
-    ("published: human performance (crowd-sourced)", 0.835),
-]
-for name, acc in reference:
-    print(f"{name:<44} {acc:>13.4f}")
-print(
-    f"\nchapter run time: {(time.perf_counter() - chapter_start) / 60:.1f} minutes on {helpers.device_name(device)}"
-)
 
 # %% [markdown]
-# The final model's test accuracy is 0.8995, above the MLP of Fashion-MNIST's benchmark
-# table (256-128-100, 0.8833) and the crowd-sourced human accuracy (0.835)
-# {cite}`zalando2017benchmark,xiao2017fashion`. The homework's own recipe, SGD for 10 epochs,
-# reaches 0.7989; Adam for the same 10 epochs, 0.8676. The difference comes from training
-# longer, with a better optimizer and schedule, and with dropout against the overfitting
-# that longer training brings, all chosen on the validation split, with the test set used
-# once per model.
+# The training curves of the dropout candidate are running means taken with dropout on,
+# which is why they sit below the others. The test set, once, for the chosen model; its
+# confusion matrix (rows: true class, columns: predicted class):
+
+# %%
+final_test_loss, final_test_acc = helpers.evaluate(final_model, test_x, test_y)
+print(f"{chosen}: test accuracy {final_test_acc:.4f}")
+final_pred = helpers.predict(final_model, test_x).argmax(dim=1)
+cm = confusion_matrix(test_y.cpu().numpy(), final_pred.numpy(), labels=range(10))
+off_diagonal = [
+    (cm[i, j], classes[i], classes[j]) for i in range(10) for j in range(10) if i != j
+]
+print("most confused (true -> predicted: count):")
+for count, true_c, pred_c in sorted(off_diagonal, reverse=True)[:5]:
+    print(f"  {true_c:>12} -> {pred_c:<12} {count}")
+per_class = cm.diagonal() / cm.sum(axis=1)
+print(
+    "per-class accuracy:", ", ".join(f"{c} {a:.2f}" for c, a in zip(classes, per_class))
+)
+
+# %% tags=["hide-input"]
+fig, ax = plt.subplots(figsize=(8, 7))
+ConfusionMatrixDisplay(cm, display_labels=classes).plot(
+    ax=ax, xticks_rotation=45, colorbar=False, cmap="Blues"
+)
+ax.set_title(
+    f"Confusion matrix on the test set ({chosen}, accuracy {final_test_acc:.3f})"
+)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The mistakes are not spread evenly: they are among the upper-body garments. The shirt is
+# the weakest class (0.71) and is taken most often for a T-shirt/top (104 times) or a
+# pullover (92), coats for pullovers (97), while trousers, sandals, sneakers, bags and
+# ankle boots are right 0.96 to 0.98 of the time. At 28x28 pixels in grayscale these
+# garments differ in details (buttons, collars, texture) that a fully connected network
+# sees pixel by pixel, without any notion of shape.
+
+# %%
+reference = [
+    (f"(a) SGD, {cfg['homework_epochs']} epochs (the homework's model)", test_acc_sgd),
+    (f"final: {chosen}, {cfg['final_epochs']} epochs", final_test_acc),
+    ("submitted to the Fashion-MNIST benchmark table: MLP 256-128-100", 0.8833),
+    ("humans without fashion expertise, 1,000 test images", 0.835),
+]
+print(f"{'model':<66} {'test accuracy':>13}")
+for name, acc in reference:
+    print(f"{name:<66} {acc:>13.4f}")
+minutes = (time.perf_counter() - chapter_start) / 60
+print(f"\nchapter run time: {minutes:.1f} minutes on {helpers.device_name(device)}")
+
+# %% [markdown]
+# The chosen model's test accuracy is 0.8995, against 0.7989 for the homework's SGD model.
+# What the validation numbers attribute, one change at a time: Adam instead of SGD (0.8745
+# against 0.8057 after 10 epochs, section (a)); then 30 epochs instead of 10, keeping the
+# best checkpoint (0.8961, candidate 1); then the cosine schedule (0.9019, candidate 2).
+# Candidate 3 adds dropout and was chosen by the rule fixed in advance, the highest
+# validation accuracy, but its margin over candidate 2 (0.9031 against 0.9019) is within
+# the validation set's sampling error: this experiment does not show that dropout helps.
+#
+# For scale, two figures from outside this book. The README of the Fashion-MNIST
+# repository lists an MLP 256-128-100 at 0.8833 and a human accuracy of 0.835
+# {cite}`zalando2017benchmark`. Both come from its benchmark table, whose entries are
+# submitted by users and, as the README says, not tested by its maintainers; the human
+# figure is the majority vote of three crowd workers without fashion expertise on 1,000
+# randomly sampled test images, not on the 10,000 used here.
 #
 # :::{admonition} Takeaways
 # :class: tip
-# - Feed logits to `nn.CrossEntropyLoss`. An extra `LogSoftmax` is redundant but harmless;
-#   an extra `Softmax` is a real bug that slows learning.
+# - Feed logits to `nn.CrossEntropyLoss` (or `LogSoftmax` to `nn.NLLLoss`). An extra
+#   `LogSoftmax` in front of `CrossEntropyLoss` is redundant but harmless; an extra
+#   `Softmax` is a real bug that stalls learning.
 # - Overfitting shows as a widening gap: training loss keeps falling while validation loss
-#   turns up. The epoch of the best validation score is where early stopping stops.
-# - Augment training batches only; evaluation data must be the real data. Augmentation is a
-#   dose: the homework's strong chain removes the overfitting of a large MLP but makes the
-#   task too hard for it in 30 epochs; a milder one helps.
-# - For SGD, weight decay is an L2 penalty. Dropout, weight decay and early stopping all
-#   narrow the gap; the test accuracy of the model chosen on validation data is the honest
-#   number to report.
+#   turns up. Validation loss can rise while validation accuracy does not, because the
+#   network grows over-confident on its mistakes.
+# - Checkpoint selection keeps the best epoch of a full run; early stopping ends the run.
+#   Neither removes the overfitting of the epochs that were trained.
+# - Augment training batches only, and only with variations the real data shows: shifts
+#   and flips hurt on centred, same-facing Fashion-MNIST items, and an augmented test set
+#   reports a different, flattering number.
+# - A narrower gap is not a better model: compare validation accuracy, choose on
+#   validation, and touch the test set once.
 # :::
