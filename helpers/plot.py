@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .train import History
 
@@ -91,20 +92,33 @@ def plot_history(
                     best = h.best_epoch(mark_best)
                     ax.axvline(best, color=color, linestyle=":", linewidth=1)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(ylabel)
         if logy and m == "loss":
             ax.set_yscale("log")
         ax.set_title(f"{ylabel.capitalize()} per epoch")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+    first = axes[0][0]
     if mark_best is not None:
         best = (
             "lowest validation loss" if mark_best == "val_loss" else "best val accuracy"
         )
-        axes[0][0].plot([], [], ":", color="gray", label=f"epoch of the {best}")
-        axes[0][0].legend(fontsize=8)
+        first.plot(
+            [], [], ":", color="gray", label=f"dotted: each run's epoch of the {best}"
+        )
+    # one legend for all panels, below them, where it hides no curve
+    handles, labels = first.get_legend_handles_labels()
     fig.suptitle(title)
     fig.tight_layout()
+    fig.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
     return fig
 
 

@@ -358,7 +358,52 @@ plot_fits(
 # level; more data also closed the gap (0.080 against 0.097). For the underfitting model,
 # more data changed nothing.
 # :::
-#
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q1-cv-degree
+# The large validation set above is a luxury: usually the training points are all there
+# is. Choose the degree by 5-fold cross-validation on the 15 training points alone
+# (`KFold(n_splits=5)` from scikit-learn, without shuffling, and the chapter's
+# `polynomial`), over degrees 1 to 13. Store the degree with the lowest mean validation
+# error in `cv_degree`. Does it agree with the degree the 2,000 validation points chose?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q1-cv-degree
+# :class: dropdown
+# :::
+
+# %%
+from sklearn.model_selection import KFold
+
+cv_errors = {}
+for degree in range(1, 14):
+    fold_errors = []
+    for fit_idx, held_idx in KFold(n_splits=5).split(x_train):
+        model = polynomial(degree).fit(x_train[fit_idx], y_train[fit_idx])
+        held_out = model.predict(x_train[held_idx])
+        fold_errors.append(np.mean((held_out - y_train[held_idx]) ** 2))
+    cv_errors[degree] = float(np.mean(fold_errors))
+cv_degree = min(cv_errors, key=cv_errors.get)
+for degree in (1, 3, cv_degree, 9, 13):
+    print(f"degree {degree:>2}: 5-fold CV error {cv_errors[degree]:.3f}")
+print(f"chosen by 5-fold CV: degree {cv_degree}; by the validation set: {best_degree}")
+
+# %% [markdown]
+# Each fold fits 12 points and scores 3, so the estimates are noisy, and high degrees fit
+# 12 points almost exactly and explode on the 3 left out. The point of the exercise is
+# the procedure: every point is used for validation exactly once, and no point outside the
+# training set is needed.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
 # ## (b) Detecting overfitting in a trained model
 #
 # **Question.** Given a trained model, how do you find out whether it overfits?
@@ -887,7 +932,55 @@ print(
 # seed noise, and did not stop the network from memorising its training set. Choose on
 # validation data; score the chosen model on the test set once.
 # :::
-#
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q1-patience
+# Early stopping's patience is a setting too. From the validation losses of the network
+# without dropout, `hist_plain.val_loss` (one per epoch, epochs numbered from 1), find the
+# epoch after which early stopping with a patience of 3 would stop, and the epoch whose
+# weights it would restore. Store them in `stop_epoch` and `restored_epoch`. Is the
+# restored epoch the same as with the patience of 10 used above?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q1-patience
+# :class: dropdown
+# :::
+
+
+# %%
+def early_stopping(val_losses, patience):
+    """(epoch training stops after, epoch restored), epochs numbered from 1."""
+    best, since = 1, 0
+    for epoch in range(2, len(val_losses) + 1):
+        if val_losses[epoch - 1] < val_losses[best - 1]:
+            best, since = epoch, 0
+        else:
+            since += 1
+            if since == patience:
+                return epoch, best
+    return len(val_losses), best
+
+
+stop_epoch, restored_epoch = early_stopping(hist_plain.val_loss, patience=3)
+print(f"patience 3: stops after epoch {stop_epoch}, restores epoch {restored_epoch}")
+print("patience 10: stops after epoch {}, restores epoch {}".format(
+    *early_stopping(hist_plain.val_loss, patience=10)))  # fmt: skip
+
+# %% [markdown]
+# A short patience stops at the first plateau of the validation loss, which can come
+# before its true minimum; a long one costs more epochs but is less easily fooled by the
+# epoch-to-epoch noise of the validation loss.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
 # ## (c) The dropout worked example
 #
 # **Question.** The homework gives a layer's 4x4 output $h$ (table 1) and a dropout mask
@@ -1361,4 +1454,76 @@ for name, s in scores.items():
 #   scaling gives that ensemble's average exactly for a linear layer, the normalized
 #   geometric mean exactly for a softmax on the dropped units, and an approximation of the
 #   geometric mean in deeper networks: on the digits network, within the sampling spread.
+# :::
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q1-ten-of-sixteen
+# Another mask keeps 10 of the 16 units of the homework's layer. Estimate the drop
+# probability from it and compute the classic test-time output of the layer `output`.
+# Store them in `p_hat` (a float) and `classic_test` (a 4x4 tensor). Which entries of
+# `classic_test` would be wrong if you scaled by $\hat p$ instead of $1 - \hat p$?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q1-ten-of-sixteen
+# :class: dropdown
+# :::
+
+# %%
+ten_kept = torch.ones(16)
+ten_kept[:6] = 0  # any 6 of the 16 dropped: only the count matters for p
+p_hat = estimate_p(ten_kept.view(4, 4))
+classic_test = dropout_test(output, p_hat)
+print(f"p_hat = {p_hat}; test-time factor 1 - p_hat = {1 - p_hat}")
+print("scaled by p_hat instead:", torch.allclose(classic_test, output * p_hat))
+
+# %% [markdown]
+# $\hat p = 6/16 = 0.375$, so every unit is multiplied by the keep probability 0.625 at
+# test time. Scaling by $\hat p$ would make *every* entry wrong (too small by the factor
+# 0.375/0.625); with $p = 0.5$, as in the homework, the two factors coincide and the
+# mistake is invisible.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
+# :::{exercise}
+# :label: q1-inverted-average
+# Check by simulation that inverted dropout keeps the layer's average output at its
+# test-time value: with `torch.Generator().manual_seed(0)`, draw 20,000 masks that keep
+# each unit of `output` with probability 0.75 (so $p = 0.25$), average
+# `inverted_dropout_train(output, masks, 0.25)` over the masks, and store the largest
+# absolute difference between that average and `output` in `max_deviation`. How large may
+# it be by chance?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q1-inverted-average
+# :class: dropdown
+# :::
+
+# %%
+generator = torch.Generator().manual_seed(0)
+masks = (torch.rand(20_000, 4, 4, generator=generator) < 0.75).float()
+average = inverted_dropout_train(output, masks, 0.25).mean(dim=0)
+max_deviation = float((average - output).abs().max())
+# one mask entry is Bernoulli(0.75): the average's standard error per unit
+standard_error = output.abs() * (0.25 / 0.75 / 20_000) ** 0.5
+print(f"largest deviation {max_deviation:.4f}")
+print(f"largest standard error {standard_error.max():.4f}")
+within = bool(((average - output).abs() <= 4 * standard_error).all())
+print("every deviation within 4 standard errors:", within)
+
+# %% [markdown]
+# The average of $h \odot m/(1-p)$ is $h$, so the deviation is sampling noise only: each
+# unit's average has a standard error of $|h|\sqrt{p/((1-p)\,n)}$ with $n$ masks, at most
+# 0.0153 here, and every deviation lies within four of them.
+
+# %% [markdown]
+# :::{solution-end}
 # :::

@@ -28,9 +28,9 @@ def test_plot_history_titles_labels_legends_and_lines():
     assert (
         acc_ax.get_ylabel() == "accuracy" and acc_ax.get_title() == "Accuracy per epoch"
     )
-    labels = [t.get_text() for t in loss_ax.get_legend().get_texts()]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "a (train, running mean)" in labels and "b (validation)" in labels
-    assert "epoch of the lowest validation loss" in labels
+    assert "dotted: each run's epoch of the lowest validation loss" in labels
     best_lines = [ln for ln in loss_ax.lines if list(ln.get_xdata()) == [2, 2]]
     assert len(best_lines) == 2  # each run's best validation epoch is marked
     assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
@@ -42,7 +42,7 @@ def test_plot_history_accepts_a_single_history_and_a_list():
     measured.train_measured = "eval"
     fig = plot_history([hist("x"), measured])
     assert len(fig.axes[0].lines) == 4
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert labels[:3] == [
         "x (train, running mean)",
         "x (validation)",

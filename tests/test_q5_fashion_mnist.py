@@ -91,3 +91,52 @@ def test_an_augmented_evaluation_set_flatters_the_augmented_model():
     (plain_real, plain_aug), (aug_real, aug_aug) = scores["plain"], scores["augmented"]
     assert aug_aug > plain_aug + 0.05  # on augmented images augmentation "helps"
     assert plain_real > aug_real  # on the real images it does not
+
+
+def test_log_softmax_before_cross_entropy_changes_nothing_softmax_shrinks_the_gradient():
+    torch.manual_seed(0)
+    logits = torch.randn(64, 10) * 3
+    labels = torch.randint(0, 10, (64,))
+
+    def loss_and_grad(transform, loss_fn):
+        z = logits.clone().requires_grad_()
+        loss = loss_fn(transform(z), labels)
+        loss.backward()
+        return loss.item(), z.grad
+
+    ce, nll = torch.nn.CrossEntropyLoss(), torch.nn.NLLLoss()
+    reference = loss_and_grad(lambda z: z, ce)
+    for transform, loss_fn in ((torch.log_softmax, nll), (torch.log_softmax, ce)):
+        loss, grad = loss_and_grad(lambda z, t=transform: t(z, dim=1), loss_fn)
+        assert loss == pytest.approx(reference[0], rel=1e-6)
+        assert torch.allclose(grad, reference[1], atol=1e-7)
+    loss, grad = loss_and_grad(lambda z: torch.softmax(z, dim=1), ce)
+    assert loss > 1.4  # probabilities as scores: log(1 + 9/e) is the least it can reach
+    assert grad.norm() < 0.5 * reference[1].norm()
+
+
+def test_sgd_weight_decay_is_an_l2_penalty_with_momentum_too():
+    torch.manual_seed(0)
+    x, y = torch.randn(32, 5), torch.randn(32, 1)
+    start = torch.randn(5, 1)
+    weights = [start.clone().requires_grad_() for _ in range(2)]
+    decayed = torch.optim.SGD([weights[0]], lr=0.1, momentum=0.9, weight_decay=0.05)
+    penalised = torch.optim.SGD([weights[1]], lr=0.1, momentum=0.9)
+    for _ in range(20):
+        for w, opt, lam in ((weights[0], decayed, 0.0), (weights[1], penalised, 0.05)):
+            opt.zero_grad()
+            loss = ((x @ w - y) ** 2).mean() + lam / 2 * (w**2).sum()
+            loss.backward()
+            opt.step()
+    assert torch.allclose(weights[0], weights[1], atol=1e-6)
+
+
+def test_saturation_and_hue_do_nothing_to_a_grayscale_image(train_images):
+    from torchvision import transforms
+
+    images, _, _ = train_images
+    gray = transforms.functional.to_pil_image((images[0] * 255).to(torch.uint8))
+    jitter = transforms.ColorJitter(saturation=0.4, hue=0.1)
+    as_tensor = transforms.functional.pil_to_tensor
+    torch.manual_seed(0)
+    assert all(torch.equal(as_tensor(jitter(gray)), as_tensor(gray)) for _ in range(10))
