@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/q*.py))
 JB_FLAGS := --all -W -n --keep-going
 
-.PHONY: all setup data chromium book test execute benchmarks performance sync clean
+.PHONY: all setup data chromium book test execute benchmarks performance glossary student sync clean
 
 all: book
 
@@ -76,3 +76,12 @@ clean:
 # Regenerate book/performance.md from the recorded measurements.
 performance: setup
 	$(BIN)/python tools/performance_page.py
+
+# Regenerate book/glossary.md (its "Chapters" column comes from the chapters' prose).
+glossary: setup
+	$(BIN)/python tools/glossary_page.py
+
+# The student edition: every chapter without its exercises' solutions, and the autograder
+# (otter-grader) an instructor needs, in _build/student/ (see tools/student.py).
+student: setup
+	$(BIN)/python tools/student.py

@@ -391,7 +391,8 @@ for degree in range(1, 14):
 cv_degree = min(cv_errors, key=cv_errors.get)
 for degree in (1, 3, cv_degree, 9, 13):
     print(f"degree {degree:>2}: 5-fold CV error {cv_errors[degree]:.3f}")
-print(f"chosen by 5-fold CV: degree {cv_degree}; by the validation set: {best_degree}")
+print(f"chosen by 5-fold CV: degree {cv_degree}")
+print(f"chosen by the validation set: degree {best_degree}")
 
 # %% [markdown]
 # Each fold fits 12 points and scores 3, so the estimates are noisy, and high degrees fit
@@ -967,7 +968,7 @@ def early_stopping(val_losses, patience):
 
 
 stop_epoch, restored_epoch = early_stopping(hist_plain.val_loss, patience=3)
-print(f"patience 3: stops after epoch {stop_epoch}, restores epoch {restored_epoch}")
+print(f"patience 3: stops after epoch {stop_epoch}, restores {restored_epoch}")
 print("patience 10: stops after epoch {}, restores epoch {}".format(
     *early_stopping(hist_plain.val_loss, patience=10)))  # fmt: skip
 

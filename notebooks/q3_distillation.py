@@ -63,6 +63,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
 
 # %%
+import math
 import time
 
 import matplotlib.pyplot as plt
@@ -415,7 +416,93 @@ for margin in (0, 1, 2, 4, 8, 12):
 # student most needs to learn from: 0.000017 at a margin of 12, where the student gives the
 # true class a probability of 0.0000. A student trained this way can stay stuck on
 # confident mistakes.
-#
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q3-t-squared
+# The answer sheet's soft loss has no factor $T^2$. With the chapter's
+# `distillation_loss` (and $\alpha = 1$) on the centred logits `z_s0` and `z_t0`, compute
+# the gradient with respect to the student's logits at $T = 2$ and at $T = 20$, *without*
+# the factor $T^2$. Store the ratio of their norms, $\lVert g_{T=2}\rVert / \lVert
+# g_{T=20}\rVert$, in `shrink_factor`. What would happen to the balance between the soft
+# and the hard term if you raised $T$ without the factor?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q3-t-squared
+# :class: dropdown
+# :::
+
+
+# %%
+def soft_term_gradient(T):
+    z = z_s0.clone().requires_grad_()
+    no_labels = torch.full((len(z),), -1)  # alpha = 1: no hard term
+    (distillation_loss(z, z_t0, no_labels, T=T, alpha=1.0) / T**2).backward()
+    return z.grad
+
+
+norm_2 = soft_term_gradient(2.0).norm()
+norm_20 = soft_term_gradient(20.0).norm()
+shrink_factor = float(norm_2 / norm_20)
+print(f"without T^2: {shrink_factor:.1f} times smaller at T=20 than at T=2")
+
+# %% [markdown]
+# The gradient shrinks roughly as $1/T^2$: a tenfold rise of $T$ divides it by about a
+# hundred (exactly a hundred only in the high-temperature limit). Without the factor, a
+# higher temperature would silently turn the distillation term off and leave the student
+# to the hard labels; the weight $\alpha$ would no longer mean what it says.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
+# :::{exercise}
+# :label: q3-vanishing-margin
+# For a student with two classes, logits $[0, m]$ and the true class 0, find the smallest
+# integer margin $m \ge 0$ at which the gradient of the squared error
+# $\lVert \mathrm{softmax}(z) - y\rVert^2$ with respect to the logits is less than a
+# hundredth of the cross-entropy's. Store it in `vanishing_margin`.
+# :::
+
+# %% [markdown]
+# :::{solution-start} q3-vanishing-margin
+# :class: dropdown
+# :::
+
+
+# %%
+def gradient_norms(margin):
+    z = torch.tensor([[0.0, float(margin)]], requires_grad=True)
+    y = torch.tensor([0])
+    ce = torch.autograd.grad(F.cross_entropy(z, y), z)[0].norm()
+    squared = ((F.softmax(z, 1) - F.one_hot(y, 2).float()) ** 2).sum()
+    return ce.item(), torch.autograd.grad(squared, z)[0].norm().item()
+
+
+vanishing_margin = next(
+    m for m in range(50) if (g := gradient_norms(m))[1] < g[0] / 100
+)
+ce_norm, mse_norm = gradient_norms(vanishing_margin)
+q_true = 1 / (1 + math.exp(vanishing_margin))
+print(f"margin {vanishing_margin}: probability of the true class {q_true:.4f}")
+print(f"gradient norms: cross-entropy {ce_norm:.4f}, squared {mse_norm:.6f}")
+
+# %% [markdown]
+# With two classes the ratio of the two gradients is $4q_0(1-q_0)$, with $q_0$ the
+# probability of the true class: at a margin of 6, where the student gives the true class
+# a probability of 0.0025, the squared error already pushes a hundred times more weakly
+# than the cross-entropy, and the ratio keeps falling exponentially with the margin.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
 # ## The experiment on Fashion-MNIST
 #
 # ### The teacher
@@ -769,4 +856,109 @@ print(f"chapter run time: {minutes:.1f} minutes on {helpers.device_name(device)}
 #   because a squared error on probabilities stops learning from confident mistakes; SGD
 #   is an optimizer.
 # - ?? (from the outputs)
+# :::
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q3-frozen-check
+# The answer sheet says distillation updates both networks. Write a function
+# `teacher_unchanged(teacher, run)` that calls `run()` (any training code) and returns
+# `True` exactly when every parameter *and buffer* of `teacher` is bit-for-bit the same
+# afterwards. Use it on one epoch of the chapter's distillation (`train_student` on a few
+# hundred images) and on a run that trains the teacher too, as the answer sheet describes.
+# :::
+
+# %% [markdown]
+# :::{solution-start} q3-frozen-check
+# :class: dropdown
+# :::
+
+# %%
+import copy
+
+
+def teacher_unchanged(teacher, run) -> bool:
+    """True when run() leaves all the teacher's parameters and buffers."""
+    before = {k: v.clone() for k, v in teacher.state_dict().items()}
+    run()
+    after = teacher.state_dict()
+    return before.keys() == after.keys() and all(
+        torch.equal(before[k], after[k]) for k in before
+    )
+
+
+few_images, few_labels = train_x[:512], train_y[:512]
+
+
+def distil_one_epoch():
+    train_student(
+        student_mlp(32), few_images, few_labels, val, epochs=1, seed=0,
+        soft_targets=teacher_logits(teacher, few_images), T=4.0, alpha=0.9,
+    )  # fmt: skip
+
+
+def train_both(model):
+    """The answer sheet's reading: the loss also updates the teacher."""
+    for p in model.parameters():
+        p.requires_grad_(True)
+    student = student_mlp(32)().to(device)
+    params = list(student.parameters()) + list(model.parameters())
+    opt = torch.optim.SGD(params, lr=0.1)
+    model.train()
+    loss = distillation_loss(
+        student(few_images), model(few_images), few_labels, 4.0, 0.9
+    )
+    loss.backward()
+    opt.step()
+
+
+chapter_way = teacher_unchanged(teacher, distil_one_epoch)
+print("the chapter's distillation:", chapter_way)
+unfrozen = copy.deepcopy(teacher)
+print(
+    "training both, as the sheet says:",
+    teacher_unchanged(unfrozen, lambda: train_both(unfrozen)),
+)
+
+# %% [markdown]
+# The state dictionary holds the parameters and the buffers (batch-norm statistics, for
+# example, which change in training mode even without an optimizer step), so comparing it
+# before and after catches every change. The chapter's distillation leaves the teacher
+# exactly as it was; one step of the answer sheet's version already changes it.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
+# :::{exercise}
+# :label: q3-telling-row
+# The few-label table has six rows. Which one shows that the large gain of the transfer
+# set comes from the teacher's knowledge of the other 45,000 labels, rather than from the
+# unlabelled images themselves? Store that row's name, exactly as printed, in
+# `telling_row`.
+# :::
+
+# %% [markdown]
+# :::{solution-start} q3-telling-row
+# :class: dropdown
+# :::
+
+# %%
+telling_row = "transfer set, 5,000-label teacher"
+print(f"{telling_row}: {seeds_summary(few[telling_row])}")
+print(f"transfer set, full teacher: {seeds_summary(few['transfer set'])}")
+
+# %% [markdown]
+# The two transfer-set rows use the same unlabelled images and the same student; only the
+# teacher differs. When the teacher has seen only the student's 5,000 labels, the transfer
+# set brings XXFILL; the gain of the other row therefore comes through the teacher's
+# training on all 50,000 labels. A distillation experiment that claims to help "with few
+# labels" must say what the teacher was trained on.
+
+# %% [markdown]
+# :::{solution-end}
 # :::

@@ -306,7 +306,52 @@ plt.show()
 # epoch while the weights still change, is about 0.04 above the validation accuracy; in
 # 10 epochs neither run shows the signature of overfitting, a validation loss that keeps
 # rising while the training loss falls.
-#
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q5-cross-entropy-by-hand
+# Write `cross_entropy_by_hand(logits, labels)`, the mean cross-entropy of a batch of
+# logits (N, C) against integer labels (N,), without `F.cross_entropy`, `log_softmax` or
+# `logsumexp`. It must stay finite for logits as large as 1,000 (hint: subtract each row's
+# maximum before exponentiating). Why is it wrong to put a softmax in front of it?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q5-cross-entropy-by-hand
+# :class: dropdown
+# :::
+
+
+# %%
+def cross_entropy_by_hand(logits, labels):
+    """Mean of -log softmax(z)_y; log sum exp z = m + log sum exp(z - m)."""
+    top = logits.max(dim=1, keepdim=True).values
+    log_norm = top.squeeze(1) + torch.exp(logits - top).sum(dim=1).log()
+    return (log_norm - logits[torch.arange(len(labels)), labels]).mean()
+
+
+generator = torch.Generator().manual_seed(0)
+check_logits = torch.randn(64, 10, generator=generator) * 1000
+check_labels = torch.arange(64) % 10
+by_hand = cross_entropy_by_hand(check_logits, check_labels)
+reference = F.cross_entropy(check_logits, check_labels)
+print(f"by hand {by_hand.item():.4f}, F.cross_entropy {reference.item():.4f}")
+
+# %% [markdown]
+# Subtracting the row maximum changes nothing mathematically (softmax ignores constant
+# shifts) but keeps every exponent at or below zero, so nothing overflows. The function
+# expects *scores*: fed probabilities, as with a softmax in front, it applies a second
+# softmax to numbers between 0 and 1, whose differences are too small for the loss to
+# reach zero, the bug measured at the start of (a).
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
 # ## (b) Making it overfit
 #
 # The homework's second network is much larger: 784-1024-2048-2048-1024-256-128-10, about
@@ -461,7 +506,55 @@ for name, model in (
 # accuracy, so the checkpoints below are chosen by validation accuracy. Selection by
 # accuracy picked epoch 29, near the end of the run, so the chosen weights keep almost all
 # of the run's gap (0.1394); early stopping by loss kept epoch 12, with a gap of 0.0968.
-#
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q5-stop-on-accuracy
+# Early stopping can monitor the validation *accuracy* instead of the loss (higher is
+# better). From the 25-epoch run's `hist_big.val_acc` (one value per epoch, epochs numbered
+# from 1), find after which epoch early stopping with a patience of 5 would stop, and
+# which epoch's weights it would restore. Store them in `acc_stop_epoch` and
+# `acc_restored_epoch`. Compare with early stopping on the loss.
+# :::
+
+# %% [markdown]
+# :::{solution-start} q5-stop-on-accuracy
+# :class: dropdown
+# :::
+
+
+# %%
+def stop_on_accuracy(accuracies, patience):
+    """(epoch it stops after, epoch restored); the highest accuracy is best."""
+    best, since = 1, 0
+    for epoch in range(2, len(accuracies) + 1):
+        if accuracies[epoch - 1] > accuracies[best - 1]:
+            best, since = epoch, 0
+        else:
+            since += 1
+            if since == patience:
+                return epoch, best
+    return len(accuracies), best
+
+
+stopping = stop_on_accuracy(hist_big.val_acc, patience=5)
+acc_stop_epoch, acc_restored_epoch = stopping
+print(f"on accuracy: stops after {acc_stop_epoch}")
+print(f"            restores {acc_restored_epoch}")
+print(f"on the loss: stops after {len(hist_es)}")
+print(f"             restores {hist_es.restored_epoch}")
+
+# %% [markdown]
+# XXFILL
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
 # ## (c) Reducing the overfitting
 #
 # ### What augmentation assumes, measured on the data
@@ -737,7 +830,44 @@ for name in ("no regularization", "the answer sheet's chain"):
 # with the distortions it was trained on, not how well it classifies the clothes it will
 # meet: with it, the answer sheet would conclude that its augmentation helps. Evaluation
 # data must be the real data.
-#
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q5-part-flattery
+# How badly does the model trained *without* augmentation do on each kind of distortion?
+# Evaluate `runs["no regularization"][0]` on the validation images passed once through
+# each part of the chain alone (`augmentations[part]` for the four parts, each with
+# `torch.Generator(device=device).manual_seed(3)`), and store the accuracies in a dict
+# `accuracy_by_part` whose keys are the four part names. Does the distortion it copes with
+# worst match the part that cost the most in the ablation?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q5-part-flattery
+# :class: dropdown
+# :::
+
+# %%
+plain_model = runs["no regularization"][0]
+accuracy_by_part = {}
+for part in ("shifts only", "rotation only", "jitter only", "flip only"):
+    distorted = augmentations[part](
+        val_x, torch.Generator(device=device).manual_seed(3)
+    )
+    accuracy_by_part[part] = helpers.evaluate(plain_model, distorted, val_y)[1]
+    print(f"{part:<14} {accuracy_by_part[part]:.4f}")
+
+# %% [markdown]
+# XXFILL
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
 # ## The final model, chosen on validation
 #
 # On 5,000 images the large network tops out near 0.86 whatever the remedy. Back to the

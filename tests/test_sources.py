@@ -20,6 +20,7 @@ from conftest import NOTEBOOKS, ROOT
 PAIRS = sorted(NOTEBOOKS.glob("q*.py"))
 CHAPTER_SOURCES = {py.stem: py.read_text() for py in PAIRS}
 MAX_CODE_LINE = 88  # characters: wider code is clipped by the book's content column
+MAX_SOLUTION_LINE = 80  # a solution dropdown's column is narrower
 
 # Markdown structure that renders as grey code when a `# %% [markdown]` marker is missing
 MARKDOWN_IN_COMMENT = re.compile(
@@ -52,6 +53,30 @@ def test_markdown_is_never_hidden_in_a_code_cell(py):
             f"{py.name}, code cell {i}: {longest} comment lines in a row read as prose; "
             "make them a markdown cell"
         )
+
+
+def solution_code(py):
+    """The code cells inside exercise solutions (between solution-start and -end)."""
+    inside, found = False, []
+    for cell in jupytext.read(py).cells:
+        if cell.cell_type == "markdown" and "{solution-start}" in cell.source:
+            inside = True
+        elif cell.cell_type == "markdown" and "{solution-end}" in cell.source:
+            inside = False
+        elif inside and cell.cell_type == "code":
+            found.append(cell)
+    return found
+
+
+@pytest.mark.parametrize("py", PAIRS, ids=lambda p: p.stem)
+def test_solution_code_fits_the_dropdown(py):
+    wide = [
+        line
+        for cell in solution_code(py)
+        for line in cell.source.splitlines()
+        if len(line) > MAX_SOLUTION_LINE
+    ]
+    assert wide == [], f"{py.name}: solution lines over {MAX_SOLUTION_LINE}: {wide}"
 
 
 @pytest.mark.parametrize("py", PAIRS, ids=lambda p: p.stem)

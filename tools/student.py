@@ -125,6 +125,13 @@ def grading_tests(chapter: str) -> dict[str, dict[str, ast.FunctionDef]]:
     path = GRADING / f"{chapter}.py"
     tree = ast.parse(path.read_text())
     tests: dict[str, dict[str, ast.FunctionDef]] = {}
+    body = tree.body[1:] if ast.get_docstring(tree) is not None else tree.body
+    loose = [n for n in body if not isinstance(n, ast.FunctionDef)]
+    if (
+        loose
+    ):  # only the functions are copied into the autograder: nothing else survives
+        found = ast.unparse(loose[0])[:60]
+        raise ValueError(f"{path.name}: only test functions allowed, got {found!r}")
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith(
             ("public_", "hidden_")

@@ -68,6 +68,33 @@ def stored_figures(page_file: str) -> int:
     )
 
 
+def check_exercises_and_solutions(page) -> None:
+    """Every solution hidden on load and shown by one click; exercises numbered in order;
+    each solution's link leads to its exercise on the same page."""
+    exercises = page.locator("div.exercise")
+    solutions = page.locator("div.solution")
+    assert exercises.count() >= 3, "a chapter has at least three exercises"
+    assert solutions.count() == exercises.count(), "one solution per exercise"
+    numbers = [
+        int(text.split()[-1])
+        for text in page.locator("div.exercise .caption-number").all_inner_texts()
+    ]
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), numbers
+    for i in range(solutions.count()):
+        solution = solutions.nth(i)
+        body = solution.locator("section").first
+        assert not body.is_visible(), f"solution {i + 1} is visible before a click"
+        solution.locator("button.toggle-button").click()
+        body.wait_for(state="visible", timeout=5_000)
+        link = solution.locator(".admonition-title a.reference").first
+        target = link.get_attribute("href")
+        assert target.startswith("#"), target
+        exercise = page.locator(f"div.exercise[id='{target[1:]}']")
+        assert exercise.count() == 1, f"the solution links to {target}, not an exercise"
+        caption = exercise.locator(".caption-number").inner_text().strip()
+        assert link.inner_text().strip() == caption, (link.inner_text(), caption)
+
+
 @pytest.fixture(scope="module")
 def server():
     if not (HTML / "index.html").exists():
@@ -172,6 +199,7 @@ def test_page_in_a_real_browser(server, browser, page_file):
         assert page.locator(f'a[href="{colab}"]').count() >= 1, (
             "no Colab launch link to this chapter's .ipynb at the book's one revision"
         )
+        check_exercises_and_solutions(page)
         # code is readable without scrolling sideways: no input block is wider than the page
         wide = page.eval_on_selector_all(
             ".cell_input pre",
