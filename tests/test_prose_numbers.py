@@ -29,6 +29,7 @@ def allowed(chapter: str) -> dict[str, str]:
     data = yaml.safe_load(path.read_text()) if path.exists() else None
     return {str(k): v for k, v in (data or {}).items()}
 
+
 NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?(%?)(?![.,]?\d)(?![A-Za-z_])"
 )
