@@ -382,8 +382,107 @@ plt.show()
 #   while the validation error is 0.130 (overfitting); at $k=199$ both are near 0.5
 #   (underfitting: the model predicts nearly the same class everywhere). The validation
 #   error is above the training error at every $k$.
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q2-knn-exact
+# The simulation above redraws whole training sets. Hold the 200 training inputs
+# `X_train` fixed instead and redraw only their labels, each $y_i$ being 1 with
+# probability $p_i = p(x_i)$. At a training point, $k$-NN's estimate $\hat p(x_i)$ is the
+# average of the labels of its $k$ nearest training points ($x_i$ itself among them), so
+# its mean and its variance follow from the $p_j$ of those neighbours: no simulation is
+# needed. Write `knn_exact_bias_variance(X, p, k)`, which returns the bias² and the
+# variance of $\hat p$ at the points of `X`, each averaged over the points, for labels
+# drawn with the probabilities `p`. Store both for $k$ = 1, 3, 9, 27, 81 and 200 ($= n$),
+# on `X_train` with `true_probability(X_train)`, in the arrays `exact_bias2` and
+# `exact_variance`. Predict first: which of the two is exactly zero at $k = 1$, and what
+# does the estimate become at $k = n$?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q2-knn-exact
+# :class: dropdown
+# :::
+
+
+# %%
+def knn_exact_bias_variance(X, p, k):
+    """Bias^2 and variance of k-NN's estimate at its own training points X,
+    inputs fixed and labels redrawn, each averaged over the points."""
+    search = NearestNeighbors(n_neighbors=k).fit(X)
+    nearest = search.kneighbors(X, return_distance=False)  # x_i itself first
+    p_near = p[nearest]  # (points, k): the neighbours' true probabilities
+    bias2 = (p - p_near.mean(axis=1)) ** 2  # the mean estimate: their mean p
+    variance = np.sum(p_near * (1 - p_near), axis=1) / k**2  # k labels
+    return float(bias2.mean()), float(variance.mean())
+
+
+exact_ks = (1, 3, 9, 27, 81, 200)
+p_train = true_probability(X_train)
+exact_bias2, exact_variance = np.array(
+    [knn_exact_bias_variance(X_train, p_train, k) for k in exact_ks]
+).T
+noise_train = np.mean(p_train * (1 - p_train))
+print(f"{'k':>4} {'bias^2':>8} {'variance':>9} {'noise/k':>8}")
+for k, b2, var in zip(exact_ks, exact_bias2, exact_variance):
+    print(f"{k:>4} {b2:>8.4f} {var:>9.4f} {noise_train / k:>8.4f}")
+grows = bool(np.all(np.diff(exact_bias2) > 0))
+falls = bool(np.all(np.diff(exact_variance) < 0))
+print(f"\nk = 1: bias^2 exactly 0: {exact_bias2[0] == 0}")
+print(f"bias^2 grows at every step of k: {grows}")
+print(f"variance falls at every step of k: {falls}")
+print("k = n: bias^2 is the variance of p over the points, variance noise / n:")
+print(
+    f"  {np.isclose(exact_bias2[-1], p_train.var())}, "
+    f"{np.isclose(exact_variance[-1], noise_train / len(X_train))}"
+)
+
+# %% [markdown]
+# A check by simulation: redraw the 200 labels many times, fit $k$-NN to each draw, and
+# measure the bias² and the variance of its estimates at the training points.
+
+# %%
+label_draws = 4000
+uniforms = np.random.default_rng(5).uniform(size=(label_draws, len(X_train)))
+Y_redrawn = (uniforms < p_train).astype(float)  # one row per draw of labels
+for k in (1, 9, 27):
+    search = NearestNeighbors(n_neighbors=k).fit(X_train)
+    nearest = search.kneighbors(X_train, return_distance=False)
+    estimates = Y_redrawn[:, nearest].mean(axis=2)  # (draws, points)
+    sim_bias2, sim_variance = bias_variance_estimates(estimates, p_train)
+    sim_bias2 = round(sim_bias2, 4) + 0.0  # prints -0.00001 as 0.0000
+    exact = knn_exact_bias_variance(X_train, p_train, k)
+    print(
+        f"k = {k:>2}: bias^2 {exact[0]:.4f} exact, {sim_bias2:.4f} simulated;"
+        f" variance {exact[1]:.4f} exact, {sim_variance:.4f} simulated"
+    )
+
+# %% [markdown]
+# At $k = 1$ every training point is its own nearest neighbour, so $\hat p(x_i) = y_i$:
+# its mean is $p_i$ and the bias is exactly zero, while its variance is the whole label
+# noise $p_i(1 - p_i)$, 0.0638 on average. That is the low-bias, high-variance end. At
+# $k = n$ every point has all 200 as neighbours, and the estimate is the share of class 1
+# in the whole training set, the same everywhere: its bias² is the variance of $p$ over
+# the points (0.1859) and its variance the noise divided by $n$ (0.0003), the high-bias,
+# low-variance end. In between, the bias² grows and the variance falls at every step, and
+# the variance stays close to noise$/k$: averaging $k$ independent labels divides their
+# average variance by $k$. So the direction is the corrected one, not the answer sheet's: small
+# $k$, low bias and high variance; large $k$, high bias and low variance.
 #
-#
+# The numbers differ from the simulation's table above, because what is random differs.
+# There the inputs were redrawn too, so *which* points are the neighbours varied as well:
+# that table's variance is 0.0013 at $k = 199$, against 0.0003 here at $k = 200$. The own
+# label's weight, $1/k$ in each fitted value, is also why $k$-NN counts as $n/k$ effective
+# parameters; the exercise after (b) measures it.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
 # ## (b) True or false
 #
 # ### 1. "Regularization may hurt the model's performance." **True.**
@@ -981,6 +1080,81 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q2-hat-matrix
+# Ridge and $k$-NN regression are both *linear smoothers*: their fitted values are
+# $\hat y = S y$ for a matrix $S$ that depends on the inputs and on the setting (alpha or
+# $k$), not on the labels. Write `hat_matrix(model, X)`, which returns $S$ for such a
+# scikit-learn regressor using only the model's `fit` and `predict`, not a formula. (What
+# does the model predict at `X` when it is trained on the labels $e_i$, all 0 but a 1 in
+# place $i$?) With it, on statement 1's inputs `X_reg`, compute the effective number of
+# parameters $\operatorname{tr} S$ of `KNeighborsRegressor(n_neighbors=k)` for $k$ = 1, 4,
+# 10, 25 and 100, in the array `knn_df`, and of `Ridge(alpha=a)` for every `a` in
+# `alphas`, in the array `ridge_df`. Which setting of each model leaves the most
+# parameters free, and what does that say about statement 3?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q2-hat-matrix
+# :class: dropdown
+# :::
+
+# %%
+from sklearn.base import clone
+from sklearn.neighbors import KNeighborsRegressor
+
+
+def hat_matrix(model, X):
+    """S with model.fit(X, y).predict(X) == S @ y, for a model whose fitted
+    values are linear in the labels."""
+    unit_labels = np.eye(len(X))  # column i: the labels e_i
+    # one fit to n label columns: prediction column i is S e_i, column i of S
+    return clone(model).fit(X, unit_labels).predict(X)
+
+
+def knn(k):
+    return KNeighborsRegressor(n_neighbors=k)
+
+
+hat_ks = (1, 4, 10, 25, 100)
+knn_df = np.array([np.trace(hat_matrix(knn(k), X_reg)) for k in hat_ks])
+ridge_df = np.array([np.trace(hat_matrix(Ridge(a), X_reg)) for a in alphas])
+S_ridge = hat_matrix(Ridge(alpha=alphas[best]), X_reg)
+fitted = Ridge(alpha=alphas[best]).fit(X_reg, y_reg).predict(X_reg)
+agrees = bool(np.abs(S_ridge @ y_reg - fitted).max() < 1e-8)
+print(f"S @ y is Ridge's fit (to 1e-8): {agrees}")
+S_least_squares = hat_matrix(LinearRegression(), X_reg)
+print(f"least squares: tr S = {np.trace(S_least_squares):.1f}")
+print(f"\nk-NN on {len(X_reg)} points:")
+for k, df in zip(hat_ks, knn_df):
+    print(f"  k = {k:>3}: tr S = {df:.1f}   n / k = {len(X_reg) / k:.1f}")
+print("Ridge:")
+for a, df in zip(alphas, ridge_df):
+    print(f"  alpha {a:>8.3g}: tr S = {df:.1f}")
+same = bool(np.abs(ridge_df - dof).max() < 1e-8)
+print(f"Ridge's traces equal statement 3's SVD formula (to 1e-8): {same}")
+
+# %% [markdown]
+# The two knobs turn the same way. $k$-NN's trace is exactly $n/k$: each fitted value
+# gives its own label the weight $1/k$, so at $k = 1$ every fitted value *is* its own
+# label (100 parameters for 100 points) and at $k = n$ every fitted value is the mean of
+# all labels (one parameter). Ridge's trace, computed here from fits alone, equals the
+# formula of statement 3 and falls from 61.0, least squares' count, to 1.6 as alpha
+# grows. So the most parameters are free at $k = 1$ and at the smallest alpha; the larger
+# $k$ or alpha, the fewer, and by the optimism formula $2\sigma^2\,\mathrm{tr}\,S/n$ the
+# less the training error flatters the model. A larger coefficient makes overfitting
+# *less* likely: statement 3 is false. The trace can also be read as
+# $\sum_i \partial \hat y_i/\partial y_i$, how strongly each fitted value follows its own
+# label; following one's own label, noise included, is what fitting the noise means.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
 # ## (c) Which regularization made which weights?
 #
 # | Experiment | Weights | Regularization | Why |
@@ -1463,4 +1637,184 @@ for a in (0.01, 0.1, 1.0, 20.0):
 #   diamond's corners, the constant pull); no penalty gives the largest norms, since a
 #   penalty only ever shrinks its own norm. With *exact* copies, L1's choice is a tie and
 #   even no penalty splits the weight evenly.
+# :::
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q2-lasso-pair
+# Predict, then check: what does Lasso do to *two* strongly correlated features? Take 20
+# draws of two near-copies of one feature,
+# `copies_problem(copies=2, jitter=JITTER, jitter_seed=s)` for `s` = 0, ..., 19. First
+# write down your prediction: in how many of the 20 draws will `Lasso(alpha=0.1)` set one
+# of the two weights exactly to zero? Then fit it to each draw with the chapter's
+# `lasso_from`, started from zero weights (plain `Lasso` stops too early on such
+# features), and store the 20 × 2 weights in `pair_lasso_weights` and the number of draws
+# with an exact zero in `pair_zero_draws`. In the draws where Lasso keeps both features,
+# what do the two least-squares weights have in common?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q2-lasso-pair
+# :class: dropdown
+# :::
+
+
+# %%
+def two_copies(seed):
+    return copies_problem(copies=2, jitter=JITTER, jitter_seed=seed)
+
+
+pair_draws = range(20)
+pair_data = [two_copies(s) for s in pair_draws]
+pair_lasso_weights = np.array(
+    [lasso_from(*d, 0.1, [0.0, 0.0]).coef_ for d in pair_data]
+)
+pair_zero_draws = int(np.sum(np.any(pair_lasso_weights == 0, axis=1)))
+pair_ls = np.array([fit_weights(LinearRegression(), *d) for d in pair_data])
+pair_ridge = np.array([fit_weights(Ridge(alpha=1.0), *d) for d in pair_data])
+pair_corr = [np.corrcoef(X_two.T)[0, 1] for X_two, _ in pair_data]
+low, high = min(pair_corr), max(pair_corr)
+print(f"correlation of the two features: {low:.4f} to {high:.4f}\n")
+print(f"{'draw':>4} {'least squares':>15} {'Lasso(0.1)':>15} {'Ridge(1)':>15}")
+for s in pair_draws:
+    fits = (pair_ls[s], pair_lasso_weights[s], pair_ridge[s])
+    # round(v, 2) + 0.0 prints -0.001 as 0.00, not -0.00
+    shown = [" ".join(f"{round(v, 2) + 0.0:>7.2f}" for v in w) for w in fits]
+    print(f"{s:>4} " + " ".join(f"{text:>15}" for text in shown))
+opposite = pair_ls[:, 0] * pair_ls[:, 1] < 0
+has_zero = np.any(pair_lasso_weights == 0, axis=1)
+print(f"\nLasso(alpha=0.1): an exact zero in {pair_zero_draws} of 20 draws")
+print(f"least squares: weights of opposite signs in {opposite.sum()} draws")
+print(f"  Lasso zeroes a weight in each of them: {all(has_zero[opposite])}")
+print(f"  where Lasso keeps both, same signs: {not any(opposite[~has_zero])}")
+print(f"Ridge(alpha=1): exact zeros in all draws: {np.sum(pair_ridge == 0)}")
+for name, w in (("least squares", pair_ls), ("Lasso", pair_lasso_weights)):
+    sums = w.sum(axis=1)
+    print(f"sum of the two weights, {name}: {min(sums):.2f} to {max(sums):.2f}")
+print("\ndraws with an exact zero, by Lasso's alpha:")
+for alpha in (0.01, 0.1, 0.3, 0.5):
+    weights = [lasso_from(*d, alpha, [0.0, 0.0]).coef_ for d in pair_data]
+    zero_here = np.any(np.array(weights) == 0, axis=1)
+    print(
+        f"  alpha {alpha:>4}: {zero_here.sum()} of 20; all the opposite-sign"
+        f" draws among them: {all(zero_here[opposite])}"
+    )
+
+# %% [markdown]
+# The common prediction, one weight exactly zero in every draw ("Lasso picks one feature
+# of a correlated group"), holds in 14 of the 20 draws. In every one of the 11 draws where
+# least squares gave the two weights opposite signs, Lasso set one of them to zero; the
+# draws where it keeps both are all draws with least-squares weights of the same sign.
+#
+# Why the signs matter. The near-copies pin down the *sum* of the two weights (least
+# squares: 1.02 to 1.04 in every draw), but barely how it is split: least squares' splits
+# run from -2.42 and 3.44 to 1.61 and -0.59. For two weights of the same sign, the L1
+# penalty $\lvert w_1\rvert + \lvert w_2\rvert$ is just the size of their sum: it shrinks
+# the sum (to 0.91 to 0.92, in every draw) and has no reason to move the split to an
+# axis. For weights of opposite signs, $\lvert w_1\rvert + \lvert w_2\rvert$ is larger than
+# $\lvert w_1 + w_2\rvert$: sliding the split until the negative weight is exactly zero
+# lowers the penalty and costs almost nothing in fit, because the data hardly care about
+# the split. That is the corner of the diamond, and it is reached even with alpha 0.01,
+# which zeroes a weight in exactly those 11 draws. A larger alpha zeroes one in more
+# draws (17 of 20 at alpha 0.3, 19 at 0.5): the copies are not exact, so shrinking the
+# sum moves the split too, until one weight reaches zero. Ridge sets no weight to zero in
+# any draw and splits the sum almost evenly.
+#
+# So Zou and Hastie's "tends to select only one variable from the group" is a tendency,
+# which a stronger penalty makes more certain, not a rule: with a moderate penalty, a
+# Lasso fit that keeps both of two correlated features is no sign that they carry
+# different information.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
+# :::{exercise}
+# :label: q2-read-penalty
+# Part (c) had only the weights. With the data as well, the weights give away both the
+# penalty and its coefficient, exact zeros or not. Write `identify_penalty(w, b, X, y)`,
+# which takes the weights `w` and the intercept `b` that scikit-learn's `Lasso(alpha)`,
+# `Ridge(alpha)` or `LinearRegression()` fitted to inputs `X` and labels `y` (the two
+# objectives are stated at the start of the paths section), and returns `("L1", alpha)`,
+# `("L2", alpha)` or `("none", 0.0)`. Hint: at the optimum the gradient of the loss
+# balances the penalty's pull; recall how the two pulls differ. Try it on fits to the
+# diabetes data, including a Lasso fit without exact zeros.
+# :::
+
+# %% [markdown]
+# :::{solution-start} q2-read-penalty
+# :class: dropdown
+# :::
+
+
+# %%
+def identify_penalty(w, b, X, y):
+    """("L1", alpha), ("L2", alpha) or ("none", 0.0): the penalty that made
+    the weights w and intercept b of a scikit-learn fit to (X, y), read from
+    the conditions that hold at the optimum."""
+    w = np.asarray(w, dtype=float)
+    pull = X.T @ (y - X @ w - b)  # minus the loss's gradient, up to a factor
+    if np.abs(pull).max() <= 1e-6 * np.abs(X.T @ (y - y.mean())).max():
+        return "none", 0.0  # the loss alone is at its minimum
+    active = w != 0
+    as_lasso = np.abs(pull[active]) / len(y)  # Lasso: alpha for every j
+    as_ridge = pull[active] / w[active]  # Ridge: alpha for every j
+
+    def spread(values):
+        return np.ptp(values) / np.abs(values).mean()
+
+    if spread(as_lasso) <= spread(as_ridge):
+        return "L1", float(as_lasso.mean())
+    return "L2", float(as_ridge.mean())
+
+
+def tight_lasso(alpha):
+    return Lasso(alpha=alpha, tol=1e-12, max_iter=1_000_000)
+
+
+read_fits = [
+    ("no penalty", LinearRegression()),
+    ("Ridge(alpha=8.84)", Ridge(alpha=8.84)),
+    ("Ridge(alpha=884)", Ridge(alpha=884.0)),
+    ("Lasso(alpha=0.01)", tight_lasso(0.01)),
+    ("Lasso(alpha=1)", tight_lasso(1.0)),
+    ("Lasso(alpha=20)", tight_lasso(20.0)),
+    ("Lasso(alpha=0.01), default tolerance", Lasso(alpha=0.01)),
+]
+print(f"{'diabetes data, fit':<37} {'zeros':>5}  read as")
+for name, model in read_fits:
+    model.fit(X_dia, y_dia)
+    found = identify_penalty(model.coef_, model.intercept_, X_dia, y_dia)
+    zeros = np.sum(model.coef_ == 0)
+    print(f"{name:<37} {zeros:>5}  {found[0]}, alpha {found[1]:.6g}")
+
+# %% [markdown]
+# Each objective is at its minimum where its gradient with respect to the weights is
+# zero (for Lasso, where zero is among its subgradients). Write $r = y - Xw - b$ for the
+# residuals and $X^\top r$ for the loss's pull on the weights (minus its gradient, up to
+# a factor). Then:
+#
+# - **no penalty**: $X^\top r = 0$, nothing balances the loss;
+# - **Ridge**, $\lVert r\rVert^2 + \alpha\lVert w\rVert^2$: $X^\top r = \alpha w$, a pull
+#   *proportional to each weight*, so $(X^\top r)_j / w_j$ is the same for every weight,
+#   and it is alpha;
+# - **Lasso**, $\lVert r\rVert^2/(2n) + \alpha\lVert w\rVert_1$:
+#   $(X^\top r)_j / n = \alpha\,\mathrm{sign}(w_j)$ for every non-zero weight, a pull *of
+#   the same size for all*, and at most alpha in size for a weight at zero.
+#
+# These are the two pulls of the gradient picture, L2's fading with the weight and L1's
+# constant, now measured through the residuals. Whichever ratio is constant names the
+# penalty and gives its alpha. The intercept is not penalized, so the residuals sum to
+# zero and centring $X$ changes nothing. The reading needs no exact zero (the Lasso fit
+# with alpha 0.01 has none), but it needs two things. The solver must have converged:
+# with scikit-learn's default tolerance the conditions hold only roughly, and the same
+# fit reads as 0.0100179. And there must be two weights off zero to compare: with a single
+# feature, one Ridge fit and one Lasso fit can produce the same weight.
+
+# %% [markdown]
+# :::{solution-end}
 # :::

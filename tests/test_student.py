@@ -139,3 +139,35 @@ def test_a_grading_module_with_anything_but_test_functions_is_refused(
         ValueError, match="only test functions allowed, got 'LIMIT = 3'"
     ):
         student.grading_tests("q9_demo")
+
+
+def assigned_names(source: str) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return names
+
+
+@pytest.mark.parametrize("py", CHAPTERS, ids=lambda p: p.stem)
+def test_answer_cells_never_overwrite_the_chapters_variables(edition, py):
+    """A student who fills in the answer cells must not clobber what the chapter defines
+    (the tests read those variables too)."""
+    chapter = jupytext.read(py)
+    _, exercises = student.split_exercises(chapter)
+    solution_cells = [cell for e in exercises.values() for cell in e.solution]
+    chapter_names = set()
+    for cell in chapter.cells:
+        if cell.cell_type == "code" and not any(cell is s for s in solution_cells):
+            chapter_names |= assigned_names(cell.source)
+    nb = json.loads(edition[py.stem]["student"].read_text())
+    answers = [
+        "".join(c["source"])
+        for c in nb["cells"]
+        if "otter_answer_cell" in c.get("metadata", {}).get("tags", [])
+    ]
+    assert answers, "no answer cells"
+    overwritten = set().union(*map(assigned_names, answers)) & chapter_names
+    assert overwritten == set(), f"answer cells assign chapter variables: {overwritten}"

@@ -141,6 +141,29 @@ def grading_tests(chapter: str) -> dict[str, dict[str, ast.FunctionDef]]:
     return tests
 
 
+def answer_variables(exercise: Exercise, hidden: ast.FunctionDef) -> list[str]:
+    """The hidden test's parameters that the solution's code defines at top level: the
+    student's answer. (Its other parameters are chapter variables the test reads.)"""
+    defined: set[str] = set()
+    for cell in exercise.solution:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+            for target in targets:
+                for name in ast.walk(target) if target is not None else ():
+                    if isinstance(name, ast.Name):
+                        defined.add(name.id)
+    answers = [a.arg for a in hidden.args.args if a.arg in defined]
+    if not answers:
+        raise ValueError(
+            f"{exercise.label}: the solution defines none of the tested names"
+        )
+    return answers
+
+
 def test_cell(func: ast.FunctionDef, hidden: bool) -> str:
     """An otter exception-based test: the function, renamed, and a call to it."""
     func = ast.parse(ast.unparse(func)).body[0]
@@ -176,7 +199,7 @@ def master_notebook(py: Path) -> tuple[nbformat.NotebookNode, dict[str, Exercise
             continue
         numbered += 1
         pair = tests[cell.key]
-        variables = [a.arg for a in pair["hidden"].args.args]
+        variables = answer_variables(cell, pair["hidden"])
         out.append(raw(f"# BEGIN QUESTION\nname: {cell.label}\npoints: 1"))
         out.append(
             nbformat.v4.new_markdown_cell(
