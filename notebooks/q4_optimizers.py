@@ -766,7 +766,219 @@ print(f"  lr 0.3: {describe(train(OPTIMIZERS['SGD'], 0.3, params0, x, y, MAX_STE
 # below 1.906. At lr 0.2 it is above 2 for the first three steps too, and at most 1.759
 # from step 4 on. Those first steps above the bound did not make the loss grow: it fell
 # at each of them. At lr 0.3 the run neither converges nor diverges.
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q4-nesterov
+# Write a class `NesterovMomentum(params, lr, momentum=0.9)` with the interface of the
+# optimizers above (`zero_grad()` and `step()`) that takes the same steps as
+# `torch.optim.SGD(params, lr, momentum=momentum, nesterov=True)`. PyTorch keeps the
+# velocity of plain momentum, $v_t = \mu v_{t-1} + g_t$ with $v_1 = g_1$, but steps along
+# $g_t + \mu v_t$ instead of $v_t$. Check it with `largest_difference`, as the rules above
+# were checked, then train it from draw 0 at the four rates (`train`, $\mu = 0.9$). Does
+# it overshoot at lr 0.1 as often as momentum does?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q4-nesterov
+# :class: dropdown
+# :::
+
+
+# %%
+class NesterovMomentum(Momentum):
+    """torch.optim.SGD(nesterov=True): momentum's velocity v, a step along
+    g + mu v. (PyTorch's Nesterov momentum takes no dampening.)"""
+
+    def __init__(self, params, lr: float, momentum: float = 0.9):
+        super().__init__(params, lr, momentum)
+
+    def update(self, p, g, state):
+        if "velocity" not in state:
+            state["velocity"] = g.clone()  # v_1 = g_1
+        else:
+            state["velocity"].mul_(self.momentum).add_(g)  # v = mu v + g
+        # PyTorch's order: g + mu v first, then p = p - lr (g + mu v)
+        step = g.add(state["velocity"], alpha=self.momentum)
+        p.add_(step, alpha=-self.lr)
+
+
+def nesterov_pair(lr: float, mu: float):
+    """Ours and torch.optim's, as largest_difference wants them."""
+    return (
+        lambda p: NesterovMomentum(p, lr, mu),
+        lambda p: torch.optim.SGD(p, lr=lr, momentum=mu, nesterov=True),
+    )
+
+
+for nesterov_lr, nesterov_mu in ((0.01, 0.9), (0.1, 0.5)):
+    nesterov_diff, nesterov_moved = largest_difference(
+        *nesterov_pair(nesterov_lr, nesterov_mu), CHECK_STEPS
+    )
+    print(f"lr {nesterov_lr}, momentum {nesterov_mu}:")
+    print(f"  max |ours - torch.optim| < 1e-6: {nesterov_diff < 1e-6}")
+    print(f"  every parameter updated: {nesterov_moved}")
+
+
+def make_nesterov(p, lr):
+    return NesterovMomentum(p, lr, momentum=0.9)
+
+
+nesterov_results = {
+    rate: train(make_nesterov, rate, params0, x, y, MAX_STEPS)
+    for rate in LEARNING_RATES
+}
+print("\nDraw 0, mu = 0.9: outcome, rises of the loss, dead units at the end")
+for nesterov_rate in LEARNING_RATES:
+    for nesterov_label, nesterov_run in (
+        ("Momentum", results["Momentum", nesterov_rate]),
+        ("Nesterov", nesterov_results[nesterov_rate]),
+    ):
+        run_rises = increases(nesterov_run["losses"])
+        run_dead = dead_units(nesterov_run["params"], x).sum().item()
+        print(
+            f"  lr {nesterov_rate:<6} {nesterov_label:<9}"
+            f" {describe(nesterov_run):<20}"
+            f" rises {run_rises:>2}, dead {run_dead}"
+        )
+
+# %% [markdown]
+# The class repeats PyTorch's operations in PyTorch's order, so it stays within $10^{-6}$
+# of `torch.optim` at both settings. Why step along $g_t + \mu v_t$? Nesterov momentum as
+# Sutskever et al. {cite}`sutskever2013importance` write it takes the gradient at the
+# *look-ahead* point, where the velocity is about to carry the weights, not at the
+# weights themselves. PyTorch's parameters are those look-ahead points: with a constant
+# rate, a change of variables turns the look-ahead update into this one, whose gradient
+# is taken at the current parameters. When the velocity carries the weights across the
+# floor of a valley, the gradient at the look-ahead point already points back and brakes
+# the step.
 #
+# The grid shows the braking. At lr 0.1, where momentum's loss rises at 7 steps and it
+# needs 23 steps, Nesterov's rises at 1 and it needs 12 (and ends with no dead unit).
+# At lr 0.001 and lr 0.01 the two nearly coincide (426 and 47 steps against 425 and 49):
+# while the gradient changes slowly, the velocity approaches $g/(1-\mu)$, and both steps
+# approach $\eta g/(1-\mu)$. At lr 1.0 both diverge.
+# This is one draw; the section on ten draws shows how much such rankings can move.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
+# :::{exercise}
+# :label: q4-largest-stable-lr
+# Gradient descent's stability bound on the rate, $2/\lambda_{\max}$, is exact for a
+# quadratic, and near a minimum the loss is nearly quadratic. Find the largest stable
+# rate of plain SGD there and relate it to the Hessian. (1) Run `SGD` at lr 0.1 from
+# draw 0 for 1,000 steps (`run_steps`, which does not stop at the target); store the
+# parameters it ends with in `sgd_minimum` and $2/\lambda_{\max}$ of the Hessian there
+# in `minimum_lr_bound`. (2) Call a rate *stable* if 100 SGD steps, started at
+# `sgd_minimum` moved by $10^{-3}$ along the Hessian's top eigenvector, end at a lower
+# loss than they start from. Find the largest stable rate to three significant digits (a
+# bisection between 0.1 and 0.4 is quick) and store it in `largest_stable_lr`. How do
+# the two compare with 0.179, the bound at the start?
+# :::
+
+# %% [markdown]
+# :::{solution-start} q4-largest-stable-lr
+# :class: dropdown
+# :::
+
+# %%
+sgd_minimum = clone_parameters(params0)
+minimum_sgd = SGD(list(sgd_minimum.values()), lr=0.1)
+run_steps(minimum_sgd, sgd_minimum, x, y, MAX_STEPS)
+minimum_hessian = hessian_matrix(sgd_minimum, x, y)
+minimum_eigenvalues, minimum_eigenvectors = torch.linalg.eigh(minimum_hessian)
+minimum_lr_bound = 2 / minimum_eigenvalues[-1].item()
+# the top eigenvector, cut into the parameters' shapes (hessian_matrix's order)
+parameter_sizes = [p.numel() for p in sgd_minimum.values()]
+top_direction = minimum_eigenvectors[:, -1].float().split(parameter_sizes)
+
+
+def loss_falls_near_minimum(lr: float, distance=1e-3, steps=100) -> bool:
+    """Do `steps` SGD steps, started at the minimum moved by `distance` along
+    the top eigenvector, lower the loss? Near a minimum, that is stability."""
+    moved = {
+        k: (p.detach() + distance * d.view_as(p)).requires_grad_()
+        for (k, p), d in zip(sgd_minimum.items(), top_direction)
+    }
+    before = mse(forward(moved, x), y).item()
+    run_steps(SGD(list(moved.values()), lr), moved, x, y, steps)
+    return mse(forward(moved, x), y).item() < before
+
+
+stable_below, unstable_above = 0.1, 0.4
+for _ in range(20):  # the bracket shrinks to 0.3 / 2**20
+    middle = (stable_below + unstable_above) / 2
+    if loss_falls_near_minimum(middle):
+        stable_below = middle
+    else:
+        unstable_above = middle
+largest_stable_lr = stable_below
+
+minimum_loss = mse(forward(sgd_minimum, x), y)
+minimum_gradients = torch.autograd.grad(minimum_loss, [*sgd_minimum.values()])
+steepest = max(g.abs().max().item() for g in minimum_gradients)
+print(f"at the minimum: loss {minimum_loss.item():.1e}")
+print(f"largest |gradient|: {steepest:.1e}")
+print("the Hessian's six largest eigenvalues:")
+print(" ", [round(v, 3) for v in minimum_eigenvalues[-6:].tolist()])
+print(f"bound 2 / lambda_max at the minimum: {minimum_lr_bound:.5f}")
+print(f"largest stable rate (bisection):     {largest_stable_lr:.5f}")
+print(f"their ratio: {largest_stable_lr / minimum_lr_bound:.4f}")
+print(f"bound at the start (draw 0):         {2 / lam0:.5f}")
+
+# %% [markdown]
+# Near the minimum the theory is exact. The loss there is float32 rounding noise and the
+# gradient nearly zero; the Hessian has 5 nonzero eigenvalues (one per sample, since the
+# loss is a sum of 5 squares that are all zero here), the largest 10.153, so the bound is
+# 0.19698. The bisection finds the same number to four digits (ratio 1.0000). Moved along
+# the top eigenvector, the loss is $\tfrac12\lambda_{\max}\delta^2$ for a distance
+# $\delta$, and one SGD step multiplies $\delta$ by $1 - \eta\lambda_{\max}$: below the
+# bound the factor lies between $-1$ and $1$ and the loss falls; above it the factor is
+# below $-1$, and the weights swing across the minimum, farther at every step.
+#
+# The bound at the start, 0.17913, is lower because the Hessian there is sharper
+# ($\lambda_{\max}$ 11.17 against 10.153): a bound holds where its Hessian was measured.
+# That is also why the homework's criterion, a loss below 0.1, is not stability. The cell
+# below runs SGD from draw 0 for 1,000 steps, without stopping at the target, at three
+# rates above the bound at the start:
+
+# %%
+print("SGD from draw 0 for 1,000 steps: the first step with a loss below 0.1")
+print("  and the last four losses; where the run settled, lambda_max and")
+print("  lr * lambda_max")
+for settle_lr in (0.2, 0.22, 0.25):
+    settle_params = clone_parameters(params0)
+    settle_sgd = SGD(list(settle_params.values()), settle_lr)
+    settle_losses = run_steps(settle_sgd, settle_params, x, y, MAX_STEPS)
+    first_below = next(t for t, v in enumerate(settle_losses, 1) if v < TARGET)
+    last_four = [float(f"{v:.3g}") for v in settle_losses[-4:]]
+    print(f"  lr {settle_lr}: step {first_below}; {last_four}", end="")
+    if max(last_four) < 1e-9:
+        settle_lambda = largest_curvature(settle_params, x, y)
+        settle_scaled = settle_lr * settle_lambda
+        print(f"; {settle_lambda:.3f}; {settle_scaled:.3f}", end="")
+    print()
+
+# %% [markdown]
+# At lr 0.2 SGD settles, in a minimum with $\lambda_{\max} = 9.660$: $\eta\lambda_{\max}$
+# is 1.932, just below 2. At lr 0.22 and 0.25 the loss passes 0.1 on the way (at steps 18
+# and 16), so the homework counts both runs as converged, but neither settles: after
+# 1,000 steps the loss still alternates between two values, and no minimum is reached.
+# A rate can settle only in a minimum whose $\lambda_{\max}$ is below $2/\eta$, so a
+# larger rate, when it settles at all, settles in a flatter minimum. Stability belongs to
+# a rate *and a place*, and the Hessian at that place measures it.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
 # ## What RMSProp and Adam do at lr 1.0
 #
 # Why do adaptive methods survive large rates? Kingma and Ba {cite}`kingma2015adam`
@@ -964,7 +1176,99 @@ print("dead units after steps 50, 100, 300:", [dead_after[t] for t in (50, 100, 
 # 300, and none of those is larger than a relative change of 1.5e-07, about one float32
 # machine epsilon (1.2e-07): rounding noise on a flat loss. The 126 rises above the
 # tolerance all come by step 259, while Adam was still settling.
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q4-adam-bias-correction
+# Adam's averages $m$ and $v$ start at zero, so in the first steps they are too small, and
+# the bias correction divides them by $1-\beta_1^t$ and $1-\beta_2^t$. Without it, are the
+# first steps too small or too large? Write `AdamNoBiasCorrection`, with Adam's signature
+# (`params, lr, betas=(0.9, 0.999), eps=1e-8`) and the step
+# $\theta_t = \theta_{t-1} - \eta\, m_t / (\sqrt{v_t} + \epsilon)$. Run it from draw 0 at
+# lr 0.01 for 20 steps and store in `uncorrected_step_sizes` the largest change of any
+# weight at each step, in units of $\eta$ (a list of 20 floats; `train` records the
+# changes). Predict the first one from the formulas before you run it.
+# :::
+
+# %% [markdown]
+# :::{solution-start} q4-adam-bias-correction
+# :class: dropdown
+# :::
+
+
+# %%
+class AdamNoBiasCorrection(Adam):
+    """Adam without the bias correction: p = p - lr m / (sqrt(v) + eps)."""
+
+    def update(self, p, g, state):
+        m = state.setdefault("m", torch.zeros_like(p))
+        v = state.setdefault("v", torch.zeros_like(p))
+        m.lerp_(g, 1 - self.beta1)  # m = b1 m + (1 - b1) g
+        v.mul_(self.beta2).addcmul_(g, g, value=1 - self.beta2)  # (1 - b2) g^2
+        p.addcdiv_(m, v.sqrt() + self.eps, value=-self.lr)
+
+
+def bias_factor(t: int, beta1=0.9, beta2=0.999) -> float:
+    """How much too large the uncorrected step is at step t."""
+    return (1 - beta1**t) / math.sqrt(1 - beta2**t)
+
+
+uncorrected_run = train(AdamNoBiasCorrection, 0.01, params0, x, y, 20)
+uncorrected_step_sizes = [s / 0.01 for s in uncorrected_run["largest_steps"]]
+corrected_run = train(OPTIMIZERS["Adam"], 0.01, params0, x, y, 20)
+print("lr 0.01, draw 0: the largest change of a weight at step t, in units of")
+print("  lr; the factor (1 - beta1^t) / sqrt(1 - beta2^t)")
+print("   t  uncorrected  corrected  factor")
+for t in (1, 2, 5, 10, 15, 20):
+    corrected = corrected_run["largest_steps"][t - 1] / 0.01
+    print(
+        f"  {t:>2} {uncorrected_step_sizes[t - 1]:>12.3f}"
+        f" {corrected:>10.3f} {bias_factor(t):>7.3f}"
+    )
+bias_peak = max(range(1, 3001), key=bias_factor)
+print(f"the factor peaks at step {bias_peak}, at {bias_factor(bias_peak):.3f};")
+print(f"  step 100: {bias_factor(100):.3f}; step 1000: {bias_factor(1000):.3f}")
+
+print("\nThe learning-rate grid from draw 0: Adam | without bias correction")
+for grid_lr in LEARNING_RATES:
+    adam_run = results["Adam", grid_lr]
+    grid_run = train(AdamNoBiasCorrection, grid_lr, params0, x, y, MAX_STEPS)
+    grid_dead = dead_units(grid_run["params"], x).sum().item()
+    print(
+        f"  lr {grid_lr:<6} {describe(adam_run):<30}"
+        f" | {describe(grid_run)}, dead units {grid_dead}"
+    )
+print(f"its final loss at lr 1.0: {grid_run['losses'][-1]:.3f};")
+print(f"the loss of predicting mean(y): {y.var(correction=0):.3f}")
+
+# %% [markdown]
+# Too large. After one step $m_1 = (1-\beta_1) g_1$ and $v_1 = (1-\beta_2) g_1^2$, so
+# every weight with a nonzero gradient moves by $\eta(1-\beta_1)/\sqrt{1-\beta_2}$,
+# 3.162 times $\eta$, whatever its gradient, where the corrected Adam moves it by exactly
+# $\eta$. Both averages are too small, but $v$ far more ($1-\beta_2 = 0.001$ against
+# $1-\beta_1 = 0.1$), and $v$ sits under a square root in the denominator, so the
+# uncorrected step is too large by the factor $(1-\beta_1^t)/\sqrt{1-\beta_2^t}$. The
+# measured steps follow it (6.757 times $\eta$ at step 10, where the factor is 6.528;
+# they differ a little because the gradients change from step to step). The factor peaks
+# at 6.569 at step 12 and then falls only as fast as $\beta_2^t$ fades: it is still
+# 3.241 at step 100 and 1.258 at step 1,000.
 #
+# Leaving out the correction is therefore like multiplying the rate by up to 6.569
+# during the first few hundred steps. From draw 0 that makes Adam faster at the small
+# rates (278 steps instead of 851 at lr 0.001, 29 instead of 98 at lr 0.01), but at lr
+# 1.0 it ends with all three hidden units dead: the network outputs a constant, and its
+# loss is that of predicting the mean, 1.665. RMSProp, which has no $m$, meets the same
+# bias in $v$ alone: its first step is $\eta/\sqrt{1-\alpha}$, ten times $\eta$, as
+# shown above.
+
+# %% [markdown]
+# :::{solution-end}
+# :::
+
+# %% [markdown]
 # ## One draw, or a pattern? Ten initial draws
 #
 # Everything above comes from one set of initial weights. The cell below repeats the whole
@@ -1422,6 +1726,71 @@ print("after backward(), .grad is filled:", weights.grad is not None)
 #   draw, and lr 0.1, the fastest rate whenever it worked, failed from many draws; SGD's
 #   crawl at lr 0.001 and SGD's and momentum's divergence at lr 1.0 held for 9 or 10 of
 #   the 10 draws.
+# :::
+
+# %% [markdown]
+# ### Exercises
+
+# %% [markdown]
+# :::{exercise}
+# :label: q4-sheet-stop-rule
+# Give the sheet's lr 1.0 run the fresh start it lacked,
+# `SheetModel(x, y, params0).train(sheet_sgd, lrs=[1.0])`, and store the number of steps
+# its loop takes in `sheet_fresh_steps` and its last loss in `sheet_fresh_last_loss`.
+# Why does the loop stop there, and what would a reader who counts steps conclude? Then
+# write a function `run_outcome(losses)` that says how a run ended from its list of
+# losses (the loss before each step, as `train` records them): `"converged"` if the last
+# loss is below 0.1, `"diverged"` if it is infinite, NaN or above $10^6$, and
+# `"did not converge"` otherwise.
+# :::
+
+# %% [markdown]
+# :::{solution-start} q4-sheet-stop-rule
+# :class: dropdown
+# :::
+
+
+# %%
+(sheet_fresh_losses,), _ = SheetModel(x, y, params0).train(sheet_sgd, lrs=[1.0])
+sheet_fresh_steps = len(sheet_fresh_losses)
+sheet_fresh_last_loss = sheet_fresh_losses[-1]
+print(f"the sheet's SGD at lr 1.0, fresh start: {sheet_fresh_steps} steps;")
+print("its losses:")
+print(" ", [float(f"{v:.3g}") for v in sheet_fresh_losses])
+print("nan > 0.1:", math.nan > 0.1, "| nan < 0.1:", math.nan < 0.1)
+print("inf > 0.1:", math.inf > 0.1)
+
+
+def run_outcome(losses: list[float]) -> str:
+    """How a run ended, from the loss before each step. The bad cases come
+    first, since every comparison with NaN is False."""
+    last = losses[-1]
+    if not math.isfinite(last) or last > DIVERGED_ABOVE:
+        return "diverged"
+    return "converged" if last < TARGET else "did not converge"
+
+
+print("run_outcome of the sheet's fresh run:", run_outcome(sheet_fresh_losses))
+for name_of_run, run_losses in (
+    ("SGD, lr 0.1", results["SGD", 0.1]["losses"]),
+    ("SGD, lr 0.001", results["SGD", 0.001]["losses"]),
+    ("SGD, lr 1.0", results["SGD", 1.0]["losses"]),
+):
+    print(f"run_outcome of our {name_of_run}: {run_outcome(run_losses)}")
+
+# %% [markdown]
+# The loop stops after 7 steps, with a loss of NaN: the loss grows to 4.27e+23, then
+# overflows float32 to infinity, and the next step turns infinity into NaN. It stops
+# because every comparison with NaN is False: the loop's condition, "the last loss is
+# above 0.1", is False for a NaN exactly as for a loss below 0.1. (Infinity still
+# compares, so the infinite loss bought one more step.) A reader who counts steps sees
+# lr 1.0 "finish" in 7 steps, as if it were the fastest rate, where it diverged. A
+# stopping rule has to test the bad case first and record how the run ended, as `train`
+# does with its `status`; the number of steps alone cannot tell a converged run from a
+# diverged one.
+
+# %% [markdown]
+# :::{solution-end}
 # :::
 
 # %% [markdown]

@@ -34,7 +34,9 @@ NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?(%?)(?![.,]?\d)(?![A-Za-z_])"
 )
 # not prose: link targets, roles' targets, HTML attributes
-NOT_PROSE = re.compile(r"\]\([^)]*\)|https?://\S+|\{download\}`[^`]*`|<[^>]+>")
+NOT_PROSE = re.compile(
+    r"\]\([^)]*\)|https?://\S+|\{download\}`[^`]*`|</?[A-Za-z][^<>\n]*>"
+)
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,20 @@ def test_the_allow_list_is_current_and_gives_reasons(chapter):
 def test_the_matching_rule(prose, out, expected):
     (p,), (o,) = numbers(prose), numbers(out)
     assert shown_by(p, o) is expected
+
+
+def test_an_inequality_in_math_does_not_hide_the_prose_after_it():
+    prose = prose_of(
+        {
+            "cells": [
+                {"cell_type": "markdown", "source": ["$a < b$ and 0.42\n", "c > d"]}
+            ]
+        }
+    )
+    assert [n.text for n in numbers(prose)] == ["0.42"]
+    assert prose_of(
+        {"cells": [{"cell_type": "markdown", "source": ["<td>0.42</td>"]}]}
+    ).split() == ["0.42"]
 
 
 def test_versions_and_names_are_not_numbers():

@@ -167,7 +167,8 @@ def answer_variables(exercise: Exercise, hidden: ast.FunctionDef) -> list[str]:
 def test_cell(func: ast.FunctionDef, hidden: bool) -> str:
     """An otter exception-based test: the function, renamed, and a call to it."""
     func = ast.parse(ast.unparse(func)).body[0]
-    func.name = "test_" + func.name.split("_", 1)[1]
+    kind, key = func.name.split("_", 1)  # public_<key> / hidden_<key>: distinct names,
+    func.name = f"test_{key}_{kind}"  # or otter would keep only the last of the two
     args = ", ".join(a.arg for a in func.args.args)
     body = ast.unparse(func) + f"\n\n\n{func.name}({args})"
     return ("# HIDDEN\n" if hidden else "") + body
