@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/q*.py))
 JB_FLAGS := --all -W -n --keep-going
 
-.PHONY: all setup data chromium book test execute benchmarks performance glossary student sync clean
+.PHONY: all setup data chromium font book book-fa translations fa-notebooks test execute benchmarks performance glossary student sync clean
 
 all: book
 
@@ -45,13 +45,39 @@ book: data
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "Book built: _build/html/index.html"
 
-# All tests: unit tests of helpers and of the chapters' code, the Jupytext pairs in sync,
-# every notebook re-executed in fast mode (nbval), the strict book build, then the built book
-# in headless Chromium and every notebook run outside the repository (tests/book).
-test: data chromium
+# The Persian edition: the same sources, the prose from locales/fa, right to left. Built in
+# _build/fa/html and copied to _build/html/fa, where the English pages' links point.
+FONT_DIR := .cache/vazirmatn
+font: $(FONT_DIR)/Vazirmatn-Regular.woff2
+$(FONT_DIR)/Vazirmatn-Regular.woff2:
+	mkdir -p $(FONT_DIR)
+	cd $(FONT_DIR) && npm pack --silent vazirmatn@33.0.3 >/dev/null \
+	  && tar -xzf vazirmatn-33.0.3.tgz --strip-components=3 \
+	     package/fonts/webfonts/Vazirmatn-Regular.woff2 package/fonts/webfonts/Vazirmatn-Bold.woff2 \
+	  && tar -xzf vazirmatn-33.0.3.tgz --strip-components=1 package/OFL.txt
+
+book-fa: data font
+	$(BIN)/python tools/persian.py config
+	$(BIN)/jupyter-book build . --config _build/fa/_config.yml --path-output _build/fa $(JB_FLAGS)
+	rm -rf _build/fa/html _build/html/fa && mkdir -p _build/html
+	cp -r _build/fa/_build/html _build/fa/html && cp -r _build/fa/html _build/html/fa
+	@echo "Persian edition built: _build/fa/html/index.html (and _build/html/fa/)"
+
+# After editing the English prose: update the catalogs (changed messages become fuzzy), then
+# translate in locales/fa/LC_MESSAGES/ and write the Persian notebooks.
+translations: setup
+	$(BIN)/python tools/persian.py catalogs
+fa-notebooks: setup
+	$(BIN)/python tools/persian.py notebooks
+
+# All tests: unit tests of helpers and of the chapters' code (and the chapters' sources, the
+# student edition, the translations), every notebook re-executed in fast mode (nbval), both
+# editions built strictly, then every page of both in headless Chromium and every notebook
+# run outside the repository (tests/book).
+test: data chromium font
 	$(BIN)/python -m pytest -q tests --ignore=tests/book
-	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg notebooks
-	$(MAKE) --no-print-directory book
+	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg notebooks/q*.ipynb
+	$(MAKE) --no-print-directory book book-fa
 	$(BIN)/python -m pytest -q tests/book
 
 # Re-execute every notebook in full mode and store the outputs (the .py is the source);

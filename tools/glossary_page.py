@@ -11,7 +11,6 @@ chapter can therefore make the page stale, and the test says so.
 from __future__ import annotations
 
 import argparse
-import html
 import re
 import sys
 from pathlib import Path
@@ -34,14 +33,18 @@ where each term appears.
 همراه با معنای کوتاه هر اصطلاح و فصل‌هایی که در آن‌ها آمده است، فهرست می‌کند.</p>
 </div>
 
-<table class="glossary">
-<colgroup><col class="en"><col class="fa"><col class="meaning"><col class="chapters"></colgroup>
-<thead><tr><th>English</th><th>فارسی</th><th>Meaning</th><th>Chapters</th></tr></thead>
-<tbody>
+:::{list-table}
+:header-rows: 1
+:widths: 20 20 48 12
+:class: glossary
+
+* - English
+  - فارسی
+  - Meaning
+  - Chapters
 """
 
-TAIL = """</tbody>
-</table>
+TAIL = """:::
 """
 
 
@@ -51,7 +54,8 @@ def chapter_prose() -> dict[str, str]:
     for py in sorted((ROOT / "notebooks").glob("q*.py")):
         cells = jupytext.read(py).cells
         label = "Q" + py.stem[1]
-        prose[label] = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+        text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+        prose[label] = re.sub(r"\s+", " ", text)  # a term may wrap across lines
     return prose
 
 
@@ -65,10 +69,8 @@ def render() -> str:
         if not where:
             raise SystemExit(f"glossary term {term['en']!r} appears in no chapter")
         rows.append(
-            f"<tr><td>{html.escape(term['en'])}</td>"
-            f'<td dir="rtl" lang="fa">{html.escape(term["fa"])}</td>'
-            f"<td>{html.escape(term['meaning'])}</td>"
-            f"<td>{', '.join(where)}</td></tr>"
+            f"* - {term['en']}\n  - {term['fa']}\n  - {term['meaning']}\n"
+            f"  - {', '.join(where)}"
         )
     return HEAD + "\n".join(rows) + "\n" + TAIL
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 def _default_mode(app, config) -> None:
     context = dict(config.html_context or {})
-    context.setdefault("default_mode", "auto")  # a template variable of pydata-sphinx-theme
+    # default_mode: a template variable of pydata-sphinx-theme
+    context.setdefault("default_mode", "auto")
     config.html_context = context
 
 
@@ -25,7 +26,10 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     seen, unique = set(), []
     for script in scripts:
         # the same inline script is registered once with filename None and once with ''
-        key = (getattr(script, "filename", None) or "", repr(sorted(getattr(script, "attributes", {}).items())))
+        key = (
+            getattr(script, "filename", None) or "",
+            repr(sorted(getattr(script, "attributes", {}).items())),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)

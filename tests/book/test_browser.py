@@ -1,10 +1,13 @@
-"""Every page of the built book, opened in headless Chromium with the network closed.
+"""Every page of both editions of the built book, in headless Chromium, network closed.
 
-Serves _build/html on 127.0.0.1 and checks, page by page: it loads, its title, no broken
-image, each chapter shows at least the figures its notebook stored, math is typeset (by the
-bundled MathJax), the Colab link points at the chapter's .ipynb, the .ipynb and .py can be
-downloaded, no console errors, no request leaves the machine, and the Persian glossary is
-right-to-left. Full-page screenshots go to _build/screenshots/.
+Serves _build/html (the English edition, with the Persian one in its fa/ folder) on
+127.0.0.1 and checks, page by page: it loads, its title, no broken image, each chapter shows
+at least the figures its notebook stored, math is typeset (by the bundled MathJax), the
+Colab link points at the chapter's notebook, the .ipynb and .py can be downloaded, no code
+block scrolls sideways, every exercise's solution is hidden until clicked, no console
+errors, no request leaves the machine, and the link to the page's twin in the other edition
+works. Persian pages are right-to-left, with the bundled Vazirmatn font and left-to-right
+code. Full-page screenshots go to _build/screenshots/.
 """
 
 from __future__ import annotations
@@ -135,39 +138,50 @@ def browser():
         b.close()
 
 
-@pytest.mark.parametrize("page_file", PAGES)
-def test_page_in_a_real_browser(server, browser, page_file):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    external, failed, errors = [], [], []
+class Visit:
+    """One page opened in a fresh browser context, with what went wrong recorded."""
 
-    def route(r):  # the network is closed: anything not served by our server is refused
+    def __init__(self, browser, server, path):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.external, self.failed, self.errors = [], [], []
+        self.page.route("**/*", self._route)
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(m.text) if m.type == "error" else None,
+        )
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on(
+            "response",
+            lambda r: (
+                self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None
+            ),
+        )
+        self.response = self.page.goto(f"{server}/{path}", wait_until="networkidle")
+        assert self.response is not None and self.response.status == 200, path
+
+    def _route(self, r):  # the network is closed: anything not served by our server
         host = urlparse(r.request.url).hostname
         if host in ("127.0.0.1", "localhost") or r.request.url.startswith(
             ("data:", "blob:")
         ):
             r.continue_()
         else:
-            external.append(r.request.url)
+            self.external.append(r.request.url)
             r.abort()
 
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on(
-        "response",
-        lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-    )
-    response = page.goto(f"{server}/{page_file}.html", wait_until="networkidle")
-    assert response is not None and response.status == 200
+    def close(self, screenshot: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{screenshot}.png"), full_page=True)
+        self.context.close()
+        assert self.external == [], f"requests left the machine: {self.external}"
+        own = [f for f in self.failed if not f.endswith(NOISE)]
+        assert own == [], f"failed requests: {own}"
+        assert self.errors == [], f"console errors: {self.errors}"
 
-    # title
-    expected = first_heading(page_file)
-    assert page.title().startswith(expected), (
-        f"title {page.title()!r} does not start with {expected!r}"
-    )
 
-    # math typeset by MathJax (bundled, since the network is closed); every chapter has math
+def check_math_and_images(page, page_file: str) -> None:
+    # math typeset by MathJax (bundled, the network is closed); every chapter has math
     math = page.locator(".math").count()
     if page_file.startswith("notebooks/"):
         assert math > 0, "a chapter without math markup: is dollarmath enabled?"
@@ -175,7 +189,6 @@ def test_page_in_a_real_browser(server, browser, page_file):
         page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
         assert page.locator("mjx-container").count() > 0
         assert page.locator("mjx-merror").count() == 0, "MathJax reported an error"
-
     # images: none broken, and at least every figure the notebook stored
     page.evaluate(
         "() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))"
@@ -189,54 +202,101 @@ def test_page_in_a_real_browser(server, browser, page_file):
     shown = page.locator(".cell_output img").count()
     assert shown >= figures, f"{shown} figures shown, the notebook stored {figures}"
 
-    if page_file.startswith("notebooks/"):
-        name = page_file.split("/")[-1]
-        owner_repo = REPO.removeprefix("https://github.com/")
-        colab = (
-            f"https://colab.research.google.com/github/{owner_repo}/blob/{REVISION}"
-            f"/notebooks/{name}.ipynb"
-        )
-        assert page.locator(f'a[href="{colab}"]').count() >= 1, (
-            "no Colab launch link to this chapter's .ipynb at the book's one revision"
-        )
-        check_exercises_and_solutions(page)
-        # code is readable without scrolling sideways: no input block is wider than the page
-        wide = page.eval_on_selector_all(
-            ".cell_input pre",
-            "els => els.filter(e => e.scrollWidth > e.clientWidth + 1)"
-            ".map(e => e.textContent.split('\\n').sort((a, b) => b.length - a.length)[0])",
-        )
-        assert wide == [], (
-            f"code blocks that scroll horizontally (longest line): {wide}"
-        )
-        for suffix in (".ipynb", ".py"):
-            links = page.eval_on_selector_all(
-                f'a[href$="{name}{suffix}"]',
-                "els => els.map(e => e.href).filter(h => h.startsWith(location.origin))",
-            )
-            assert links, f"no download link for {name}{suffix}"
-            got = page.request.get(links[0])
-            assert got.status == 200 and len(got.body()) > 1000, (
-                f"download {links[0]} failed"
-            )
 
-    if page_file == "book/glossary":
-        rtl = page.locator('[dir="rtl"]')
-        assert rtl.count() >= 10
-        directions = set(
-            page.eval_on_selector_all(
-                '[dir="rtl"]', "els => els.map(e => getComputedStyle(e).direction)"
-            )
-        )
-        assert directions == {"rtl"}
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=str(SHOTS / f"{page_file.replace('/', '_')}.png"), full_page=True
+def check_chapter(page, page_file: str, notebook_folder: str) -> None:
+    """The Colab link, no sideways scrolling, the exercises, the downloads."""
+    name = page_file.split("/")[-1]
+    owner_repo = REPO.removeprefix("https://github.com/")
+    colab = (
+        f"https://colab.research.google.com/github/{owner_repo}/blob/{REVISION}"
+        f"/{notebook_folder}/{name}.ipynb"
     )
-    context.close()
+    assert page.locator(f'a[href="{colab}"]').count() >= 1, (
+        f"no Colab launch link to {notebook_folder}/{name}.ipynb at the book's revision"
+    )
+    check_exercises_and_solutions(page)
+    wide = page.eval_on_selector_all(
+        ".cell_input pre",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => e.textContent.split('\\n').sort((a, b) => b.length - a.length)[0])",
+    )
+    assert wide == [], f"code blocks that scroll horizontally (longest line): {wide}"
+    for suffix in (".ipynb", ".py"):
+        links = page.eval_on_selector_all(
+            f'a[href$="{name}{suffix}"]',
+            "els => els.map(e => e.href).filter(h => h.startsWith(location.origin))",
+        )
+        assert links, f"no download link for {name}{suffix}"
+        got = page.request.get(links[0])
+        assert got.status == 200 and len(got.body()) > 1000, (
+            f"download {links[0]} failed"
+        )
 
-    assert external == [], f"requests left the machine: {external}"
-    own_failures = [f for f in failed if not f.endswith(NOISE)]
-    assert own_failures == [], f"failed requests: {own_failures}"
-    assert errors == [], f"console errors: {errors}"
+
+def check_twin_link(page, server: str, page_file: str, to_persian: bool) -> None:
+    """The link at the top of the page leads to the same page of the other edition."""
+    link = page.locator(".edition-switch a")
+    assert link.count() == 1, "no link to the other edition"
+    href = link.get_attribute("href")
+    expected = f"/fa/{page_file}.html" if to_persian else f"/{page_file}.html"
+    target = page.evaluate("h => new URL(h, location.href).pathname", href)
+    assert target == expected, (target, expected)
+    got = page.request.get(server + target)
+    assert got.status == 200, f"{target}: {got.status}"
+    lang = "fa" if to_persian else "en"
+    assert f'<html lang="{lang}"' in got.text(), f"{target} is not the {lang} edition"
+
+
+@pytest.mark.parametrize("page_file", PAGES)
+def test_page_in_a_real_browser(server, browser, page_file):
+    visit = Visit(browser, server, f"{page_file}.html")
+    page = visit.page
+    expected = first_heading(page_file)
+    assert page.title().startswith(expected), (
+        f"title {page.title()!r} does not start with {expected!r}"
+    )
+    check_math_and_images(page, page_file)
+    if page_file.startswith("notebooks/"):
+        check_chapter(page, page_file, "notebooks")
+    if page_file == "book/glossary":  # the Persian column reads right to left
+        directions = page.eval_on_selector_all(
+            "table.glossary tbody td:nth-child(2)",
+            "els => els.map(e => getComputedStyle(e).direction)",
+        )
+        assert len(directions) >= 30 and set(directions) == {"rtl"}, directions[:3]
+    check_twin_link(page, server, page_file, to_persian=True)
+    visit.close(page_file.replace("/", "_"))
+
+
+@pytest.mark.parametrize("page_file", PAGES)
+def test_persian_page_in_a_real_browser(server, browser, page_file):
+    if not (HTML / "fa" / "index.html").exists():
+        pytest.fail("the Persian edition is not built: run `make book-fa` first")
+    visit = Visit(browser, server, f"fa/{page_file}.html")
+    page = visit.page
+    root = page.locator("html")
+    assert root.get_attribute("lang") == "fa" and root.get_attribute("dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # the bundled font is loaded and used for the prose
+    assert page.evaluate(
+        "document.fonts.ready.then(() => document.fonts.check('16px Vazirmatn'))"
+    ), "the Vazirmatn font did not load"
+    assert "Vazirmatn" in page.evaluate("getComputedStyle(document.body).fontFamily")
+    # the sidebar is on the right of the article
+    sidebar = page.locator("#pst-primary-sidebar")
+    article = page.locator("main#main-content")
+    if sidebar.is_visible():
+        assert sidebar.bounding_box()["x"] > article.bounding_box()["x"]
+    # code, outputs and math stay left to right
+    directions = set(
+        page.eval_on_selector_all(
+            "div.cell_input pre, div.cell_output pre, mjx-container",
+            "els => els.map(e => getComputedStyle(e).direction)",
+        )
+    )
+    assert directions <= {"ltr"}, directions
+    check_math_and_images(page, page_file)
+    if page_file.startswith("notebooks/"):
+        check_chapter(page, page_file, "notebooks/fa")
+    check_twin_link(page, server, page_file, to_persian=False)
+    visit.close("fa_" + page_file.replace("/", "_"))
