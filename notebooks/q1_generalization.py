@@ -1523,7 +1523,7 @@ print("every deviation within 4 standard errors:", within)
 # %% [markdown]
 # The average of $h \odot m/(1-p)$ is $h$, so the deviation is sampling noise only: each
 # unit's average has a standard error of $|h|\sqrt{p/((1-p)\,n)}$ with $n$ masks, at most
-# 0.0153 here, and every deviation lies within four of them.
+# 0.0151 here, and every deviation lies within four of them.
 
 # %% [markdown]
 # :::{solution-end}
