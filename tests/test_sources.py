@@ -92,7 +92,15 @@ def test_code_fits_the_books_column(py):
     )
 
 
-LINTED = ["helpers", "tools", "benchmarks", "tests", "grading", "book/_ext", *map(str, PAIRS)]
+LINTED = [
+    "helpers",
+    "tools",
+    "benchmarks",
+    "tests",
+    "grading",
+    "book/_ext",
+    *map(str, PAIRS),
+]
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=" ".join)
