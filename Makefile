@@ -58,7 +58,8 @@ $(FONT_DIR)/Vazirmatn-Regular.woff2:
 
 book-fa: data font
 	$(BIN)/python tools/persian.py config
-	$(BIN)/jupyter-book build . --config _build/fa/_config.yml --path-output _build/fa $(JB_FLAGS)
+	$(BIN)/jupyter-book build . --config _build/fa/_config.yml --toc _build/fa/_toc.yml \
+	  --path-output _build/fa $(JB_FLAGS)
 	rm -rf _build/fa/html _build/html/fa && mkdir -p _build/html
 	cp -r _build/fa/_build/html _build/fa/html && cp -r _build/fa/html _build/html/fa
 	@echo "Persian edition built: _build/fa/html/index.html (and _build/html/fa/)"

@@ -81,18 +81,20 @@ def plot_history(
                 label=f"{name} (train, {how})",
             )
             if getattr(h, val_key):
+                # the legend names each run's best epoch: dotted lines can coincide
+                best = None if mark_best is None else h.best_epoch(mark_best)
+                at = "" if best is None else f"; best at epoch {best}"
                 ax.plot(
                     h.epoch,
                     getattr(h, val_key),
                     "-",
                     color=color,
-                    label=f"{name} (validation)",
+                    label=f"{name} (validation{at})",
                 )
-                if mark_best is not None:
-                    best = h.best_epoch(mark_best)
+                if best is not None:
                     ax.axvline(best, color=color, linestyle=":", linewidth=1)
         ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         ax.set_ylabel(ylabel)
         if logy and m == "loss":
             ax.set_yscale("log")

@@ -29,7 +29,8 @@ def test_plot_history_titles_labels_legends_and_lines():
         acc_ax.get_ylabel() == "accuracy" and acc_ax.get_title() == "Accuracy per epoch"
     )
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert "a (train, running mean)" in labels and "b (validation)" in labels
+    assert "a (train, running mean)" in labels
+    assert "b (validation; best at epoch 2)" in labels
     assert "dotted: each run's epoch of the lowest validation loss" in labels
     best_lines = [ln for ln in loss_ax.lines if list(ln.get_xdata()) == [2, 2]]
     assert len(best_lines) == 2  # each run's best validation epoch is marked

@@ -142,10 +142,16 @@ def import_(document: str, source: Path) -> list[str]:
     return unknown
 
 
+FA_TOC = FA_CONFIG.parent / "_toc.yml"
+
+
 def config() -> Path:
-    """The Persian edition's config: the English one with the language set."""
+    """The Persian edition's config and table of contents: the English ones with the
+    language set and the strings of locales/fa/book.yml (title, author, part captions)."""
+    strings = yaml.safe_load((LOCALES / "fa" / "book.yml").read_text())
     data = yaml.safe_load((ROOT / "_config.yml").read_text())
-    data["title"] = "یادگیری عمیق، تمرین ۱: کتابی اجراپذیر"
+    data["title"] = strings["title"]
+    data["author"] = strings["author"]
     sphinx = data.setdefault("sphinx", {}).setdefault("config", {})
     sphinx.update({"language": "fa", "locale_dirs": [str(LOCALES)]})
     # paths in the config are relative to the book's root, not to this file
@@ -156,6 +162,10 @@ def config() -> Path:
     }
     FA_CONFIG.parent.mkdir(parents=True, exist_ok=True)
     FA_CONFIG.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    for part in toc["parts"]:
+        part["caption"] = strings["captions"][part["caption"]]
+    FA_TOC.write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))
     return FA_CONFIG
 
 

@@ -39,7 +39,33 @@ def _config_inited(app, config) -> None:
     config.html_static_path = [*config.html_static_path, str(RTL_DIR), str(FONT_DIR)]
 
 
+# The labels of the theme and of sphinx-exercise have no Persian catalog of their own: the
+# edition brings one (locales/fa/LC_MESSAGES/<domain>.po), compiled here and registered.
+# (pydata-sphinx-theme's labels are in Sphinx's own "sphinx" domain, which Sphinx compiles
+# from the locale_dirs by itself.)
+LABEL_DOMAINS = ("booktheme", "exercise")
+
+
+def _register_label_catalogs(app) -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    source = ROOT / "locales" / PERSIAN / "LC_MESSAGES"
+    target_root = Path(app.doctreedir).parent / "label-catalogs"
+    target = target_root / PERSIAN / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    for domain in LABEL_DOMAINS:
+        with (
+            open(source / f"{domain}.po", "rb") as po,
+            open(target / f"{domain}.mo", "wb") as mo,
+        ):
+            write_mo(mo, read_po(po))
+        app.add_message_catalog(domain, str(target_root))
+
+
 def _builder_inited(app) -> None:
+    if is_persian(app):
+        _register_label_catalogs(app)
     if is_persian(app) and app.builder.format == "html":
         app.add_css_file("rtl.css")
 
