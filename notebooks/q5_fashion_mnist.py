@@ -978,7 +978,7 @@ for name in final_runs:
     if name != chosen:
         b = int((right[chosen] & ~right[name]).sum())
         c = int((~right[chosen] & right[name]).sum())
-        p_value = binomtest(b, b + c).pvalue
+        p_value = binomtest(b, b + c).pvalue if b + c else 1.0  # no disagreement
         print(f"{name:<29} {b:>16} {c:>16} {p_value:>6.3f}")
 
 # %% tags=["hide-input"]
@@ -993,8 +993,13 @@ plt.show()
 # The three candidates' best validation accuracies are 0.8940, 0.9004 and 0.8984. They are
 # scored on the same 10,000 images, so the sampling error of one accuracy is the wrong
 # yardstick: what decides is how many images one candidate gets right and the other wrong
-# (the paired table). XXFILL paired. The rule (highest validation accuracy) was fixed
-# before the runs, so the choice is fair even where it is close. Dropout's checkpoint has a clearly lower validation loss,
+# (the paired table, McNemar's test). Against the constant rate, the chosen cosine
+# schedule is right on 291 images where the other is wrong, and wrong on 227 where the
+# other is right: a lead unlikely to be chance in these images (p = 0.006). Against the
+# dropout candidate it is 215 against 195 (p = 0.348): no difference is shown. The test
+# treats the two trained networks as given; with one seed per candidate, how much a
+# retrained network would differ is not measured. The rule (highest validation accuracy)
+# was fixed before the runs, so the choice is fair even where it is close. Dropout's checkpoint has a clearly lower validation loss,
 # 0.3098 against 0.3577 for the chosen one, at about the same accuracy; possibly its
 # mistakes are less confident, as the over-confidence measurement in (b) would suggest
 # (not measured for these networks). The training curves of the dropout candidate are
@@ -1074,8 +1079,10 @@ print(f"\nchapter run time: {minutes:.1f} minutes on {helpers.device_name(device
 # keeping the best checkpoint instead of the last epoch (Adam's 10-epoch run peaked at
 # 0.8869, epoch 8) and training 20 epochs instead of 10 (0.8940, candidate 1): most of
 # that step is the checkpoint, and the ten extra epochs add about two sampling errors; then
-# the cosine schedule (0.9004, candidate 2) and dropout on top of it (0.8984, candidate
-# 3), XXFILL paired-short. The seed-to-seed spread is not measured. Candidate 2 was chosen by the rule fixed
+# the cosine schedule (0.9004, candidate 2), ahead of the constant rate on the paired
+# test, and dropout on top of it (0.8984, candidate 3), no different from candidate 2 on
+# the same test. The seed-to-seed spread is not measured, so even the cosine schedule's
+# lead is shown for these networks, not for the recipe. Candidate 2 was chosen by the rule fixed
 # in advance, the highest validation accuracy, not because the cosine schedule was shown
 # to be better.
 #
