@@ -81,8 +81,8 @@ def test_numbers_are_kept_as_printed():
 
     for path in persian.catalog_paths():
         for message in persian.read_catalog(path):
-            if not message.id or not message.string:
-                continue
+            if not message.id or not message.string or message.fuzzy:
+                continue  # (untranslated and fuzzy messages fail the test above)
             english = Counter(re.findall(r"\d+(?:[.,]\d+)*%?", message.id))
             translated = Counter(re.findall(r"\d+(?:[.,]\d+)*%?", message.string))
             assert english == translated, (
