@@ -231,14 +231,14 @@ def main() -> None:
         print(f"   speed-up: {baseline_s / ours_s:.1f}x\n")
 
     record(
-        f"1. training the (a) model, SGD, batch 64, CPU ({epoch})",
+        f"training the (a) model, SGD, batch 64, CPU ({epoch})",
         "torchvision dataset + ToTensor + DataLoader",
         train_epoch_dataloader(max_batches),
         "in-memory tensors, batches by index",
         train_epoch_in_memory(data, max_batches),
     )
     record(
-        f"2. augmented training batches of 64, data only, CPU ({epoch})",
+        f"augmented training batches of 64, data only, CPU ({epoch})",
         "per-sample PIL chain, DataLoader with 2 workers",
         augment_epoch_dataloader(max_batches),
         "helpers.BatchAugment on whole batches",
@@ -251,7 +251,7 @@ def main() -> None:
         per_batch = augment_batches(data, batches=n_batches, batch_size=256, device=dev)
         if "kornia.augmentation" in per_batch:
             record(
-                f"3. augmenting one batch of 256 images, {dev.type} (mean of {n_batches})",
+                f"augmenting one batch of 256 images, {dev.type} (mean of {n_batches})",
                 "kornia.augmentation, the same chain",
                 per_batch["kornia.augmentation"],
                 "helpers.BatchAugment",
@@ -260,7 +260,7 @@ def main() -> None:
             )
         else:
             print(
-                f"3. ({dev.type}) helpers.BatchAugment: "
+                f"({dev.type}) helpers.BatchAugment: "
                 f"{per_batch['helpers.BatchAugment'] * 1000:.2f} ms per batch "
                 "of 256; kornia is not installed"
             )

@@ -90,3 +90,22 @@ def test_numbers_are_kept_as_printed():
                 message.id[:60],
                 message.string[:60],
             )
+
+
+def test_cells_without_persian_read_left_to_right():
+    """In the Persian pages, a table cell of numbers and units is isolated as
+    left-to-right (else "47.1 s" shows as "s 47.1"); cells with Persian are untouched,
+    and a table's <thead> is not taken for a cell."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import editions
+
+    html = (
+        '<table><thead><tr><th class="head"><p>GFLOP/s</p></th></tr></thead><tbody><tr>'
+        "<td><p>431 s (7.2 min)</p></td><td><p>Q3 · تقطیر دانش</p></td></tr></tbody>"
+        "</table>"
+    )
+    assert editions._ltr_cells(html) == (
+        '<table><thead><tr><th class="head"><p><span dir="ltr">GFLOP/s</span></p></th>'
+        '</tr></thead><tbody><tr><td><p><span dir="ltr">431 s (7.2 min)</span></p></td>'
+        "<td><p>Q3 · تقطیر دانش</p></td></tr></tbody></table>"
+    )

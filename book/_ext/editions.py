@@ -37,6 +37,9 @@ def _config_inited(app, config) -> None:
             f"the Persian edition needs {missing} in {FONT_DIR}: run `make font`"
         )
     config.html_static_path = [*config.html_static_path, str(RTL_DIR), str(FONT_DIR)]
+    # before sphinx-exercise's own config-inited handler builds its numbering format
+    # ("Exercise %s") from its catalog: hence this handler's early priority
+    _register_label_catalogs(app)
 
 
 # The labels of the theme and of sphinx-exercise have no Persian catalog of their own: the
@@ -64,8 +67,6 @@ def _register_label_catalogs(app) -> None:
 
 
 def _builder_inited(app) -> None:
-    if is_persian(app):
-        _register_label_catalogs(app)
     if is_persian(app) and app.builder.format == "html":
         app.add_css_file("rtl.css")
 
@@ -96,6 +97,26 @@ COLAB = re.compile(
 )
 
 
+# A table cell with no Persian in it ("47.1 s", "431 s (7.2 min)", "float32") is read left
+# to right; in a right-to-left table the bidi algorithm would move its unit or its
+# parenthesis to the other side. Its content is isolated as left-to-right; the cell keeps
+# the table's alignment.
+CELL = re.compile(
+    r"(<t[dh](?:\s[^>]*)?>\s*(?:<p>)?)(.*?)((?:</p>)?\s*</t[dh]>)", re.DOTALL
+)
+PERSIAN_LETTER = re.compile(r"[\u0600-\u06FF]")
+
+
+def _ltr_cells(html: str) -> str:
+    def isolate(m: re.Match) -> str:
+        text = re.sub(r"<[^>]+>", "", m.group(2))
+        if PERSIAN_LETTER.search(text) or not re.search(r"[A-Za-z0-9]", text):
+            return m.group(0)
+        return f'{m.group(1)}<span dir="ltr">{m.group(2)}</span>{m.group(3)}'
+
+    return CELL.sub(isolate, html)
+
+
 def _build_finished(app, exception) -> None:
     if exception is not None or not is_persian(app) or app.builder.format != "html":
         return
@@ -105,12 +126,13 @@ def _build_finished(app, exception) -> None:
             f'<html lang="{PERSIAN}" ', f'<html lang="{PERSIAN}" dir="rtl" ', 1
         )
         new = COLAB.sub(r"\1fa/\2", new)
+        new = _ltr_cells(new)
         if new != text:
             page.write_text(new, encoding="utf-8")
 
 
 def setup(app):
-    app.connect("config-inited", _config_inited)
+    app.connect("config-inited", _config_inited, priority=100)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _build_finished)
