@@ -395,8 +395,12 @@ print(f"chosen by 5-fold CV: degree {cv_degree}")
 print(f"chosen by the validation set: degree {best_degree}")
 
 # %% [markdown]
-# Each fold fits 12 points and scores 3, so the estimates are noisy, and high degrees fit
-# 12 points almost exactly and explode on the 3 left out. The point of the exercise is
+# It does not agree here: 5-fold cross-validation picks degree 3, the 2,000 validation
+# points degree 5. Each fold fits 12 points and scores 3, so the estimates are noisy, and
+# high degrees fit 12 points almost exactly and explode on the 3 left out. The training
+# inputs are sorted and `KFold` does not shuffle, so the 3 held-out points are neighbours
+# (at the ends, an extrapolation), which possibly penalizes flexible polynomials more than
+# the evenly spread validation points do (not tested here). The point of the exercise is
 # the procedure: every point is used for validation exactly once, and no point outside the
 # training set is needed.
 
@@ -814,7 +818,8 @@ print(
 # (mean confidence 0.804 against 0.722) and pays 4.603 per wrong image instead of 3.156.
 # The wrong answers' share of the mean loss rises from 0.112 to 0.199, by 0.087: five
 # more errors at the old cost per error would add 0.024, and the higher cost per error adds
-# 0.063. The average wrong answer costs more, which is most of the rise; the right answers,
+# 0.063 (one of two ways to split the rise: the split depends on which of the two changes
+# is taken first). The average wrong answer costs more, which is most of the rise here; the right answers,
 # surer still (0.011 per image instead of 0.044), take 0.032 off. This is
 # **over-confidence**: while the training loss is pushed towards zero, the network's
 # outputs grow more certain, and on new images the wrong ones among them cost more. Loss
@@ -973,9 +978,11 @@ print("patience 10: stops after epoch {}, restores epoch {}".format(
     *early_stopping(hist_plain.val_loss, patience=10)))  # fmt: skip
 
 # %% [markdown]
-# A short patience stops at the first plateau of the validation loss, which can come
-# before its true minimum; a long one costs more epochs but is less easily fooled by the
-# epoch-to-epoch noise of the validation loss.
+# Here both restore epoch 22: patience 3 stops after epoch 25, patience 10 after epoch 32,
+# so the longer patience only cost 7 more epochs. In general, a short patience stops at
+# the first plateau of the validation loss, which can come before its true minimum; a long
+# one costs more epochs but is less easily fooled by the epoch-to-epoch noise of the
+# validation loss.
 
 # %% [markdown]
 # :::{solution-end}
@@ -1266,10 +1273,14 @@ print(
 )
 
 # %% [markdown]
-# With plain SGD and the same learning rate, inverted dropout trains like classic dropout
-# with a learning rate $1/(1-p)^2$ times larger, 4 times at $p = 0.5$. So a learning rate, weight
-# decay or initialization tuned under one convention is a different setting under the
-# other.
+# With plain SGD and the same learning rate, the weights that read the dropped units move
+# as if classic dropout used a learning rate $1/(1-p)^2$ times larger, 4 times at
+# $p = 0.5$. The cell checks that one layer of weights; the biases and the earlier layers
+# get the same gradients in both conventions (the inverted weights are the classic ones
+# divided by $1 - p$, which undoes the scaling of the kept units on the way back), so a
+# learning rate $1/(1-p)^2$ times larger for the whole network would not reproduce
+# inverted dropout. So a learning rate, weight decay or initialization tuned under one convention is a
+# different setting under the other.
 #
 # ### Why dropout regularizes
 #

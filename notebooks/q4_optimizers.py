@@ -32,9 +32,10 @@
 # - *The update rules* are a few lines of per-parameter state each; each one here takes the
 #   same steps as its `torch.optim` counterpart (checked below, and in the tests).
 # - *Too small a rate crawls:* at lr 0.001 plain SGD reaches the target from none of the 10
-#   draws within 1,000 steps, and RMSProp and Adam from 2 each: their steps do not grow
-#   with the gradient, so 1,000 steps of about $\eta$ did not carry the weights far enough.
-#   Momentum, whose velocity adds up many gradients, reaches it from 9.
+#   draws within 1,000 steps, and RMSProp and Adam from 2 each: their steps stay near
+#   $\eta$ (median 1.43 and 1.65 times $\eta$ from draw 0; plain SGD's are similar, 1.11,
+#   since its gradients here are of order 1), so 1,000 steps did not carry the weights far
+#   enough. Momentum, whose velocity adds up many gradients (median 3.24), reaches it from 9.
 # - *Too large a rate diverges:* at lr 1.0 SGD and momentum blow up within a few steps;
 #   1.0 is far above 0.18, the stability bound $2/\lambda_{\max}$ that the loss's measured
 #   curvature gives gradient descent at the start.
@@ -44,8 +45,9 @@
 #   loss of 0.78, the best the network can do with its units in that state.
 # - *Momentum* acts like SGD with a ten times larger rate while the gradient changes
 #   slowly, and overshoots where the gradient turns.
-# - *Fastest and most reliable are different questions:* lr 0.1 is the fastest rate when
-#   it reaches the target, but from many draws it does not. Only for momentum is a
+# - *Fastest and most reliable are different questions:* lr 0.1 is the fastest rate in
+#   almost every draw where it reaches the target (from draw 6 Adam is faster at lr 1.0),
+#   but from many draws it does not. Only for momentum is a
 #   smaller rate clearly more reliable (lr 0.001 reaches the target from 9 draws, lr 0.1
 #   from 2).
 #
@@ -856,7 +858,8 @@ for nesterov_rate in LEARNING_RATES:
 # floor of a valley, the gradient at the look-ahead point already points back and brakes
 # the step.
 #
-# The grid shows the braking. At lr 0.1, where momentum's loss rises at 7 steps and it
+# The grid is consistent with this braking (one draw; the mechanism itself is not
+# isolated here). At lr 0.1, where momentum's loss rises at 7 steps and it
 # needs 23 steps, Nesterov's rises at 1 and it needs 12 (and ends with no dead unit).
 # At lr 0.001 and lr 0.01 the two nearly coincide (426 and 47 steps against 425 and 49):
 # while the gradient changes slowly, the velocity approaches $g/(1-\mu)$, and both steps
@@ -1463,11 +1466,13 @@ for name in OPTIMIZERS:
 # draws 6, 7 and 8.
 #
 # **Why RMSProp and Adam crawl at lr 0.001.** At lr 0.001 they reach the target from only
-# 2 draws each, momentum from 9. Their steps do not grow with the gradient: a gradient
+# 2 draws each, momentum from 9. Their steps stay near $\eta$: a gradient
 # divided by its own running root mean square moves each weight by a bounded multiple of
 # $\eta$ per step (for RMSProp at most $\eta/\sqrt{1-\alpha} = 10\eta$), and in
 # practice by about $\eta$, so 1,000 steps carry a weight a distance of the order of
-# $1000\,\eta = 1$, however large the gradient. The next cell measures the step sizes
+# $1000\,\eta = 1$. Plain SGD crawls too: its gradients here are of order 1, so its
+# steps are also about $\eta$; what separates momentum is that its velocity adds up many
+# gradients. The next cell measures the step sizes
 # from draw 0, and how far each run carried its weights:
 
 # %%
@@ -1720,10 +1725,11 @@ print("after backward(), .grad is filled:", weights.grad is not None)
 #   did not make them diverge here (RMSProp's loss jumped to 149,326 and recovered); but
 #   their steps are not simply "about $\eta$" (RMSProp's first is $10\eta$, and both
 #   shrink while the remembered gradients are large), large early steps can leave ReLU
-#   units dead, receiving no gradient, and at a small rate steps that do not grow with the
-#   gradient make them crawl.
+#   units dead, receiving no gradient, and at a small rate their steps of about $\eta$
+#   make them crawl, as plain SGD's do here.
 # - One initial draw is an anecdote. The order of the optimizers changed from draw to
-#   draw, and lr 0.1, the fastest rate whenever it worked, failed from many draws; SGD's
+#   draw, and lr 0.1, almost always the fastest rate when it worked, failed from many
+#   draws; SGD's
 #   crawl at lr 0.001 and SGD's and momentum's divergence at lr 1.0 held for 9 or 10 of
 #   the 10 draws.
 # :::
