@@ -862,13 +862,28 @@ plt.show()
 # the 5 informative features, and both are far smaller than the true weights.
 # :::
 
+# %% tags=["definitions", "hide-cell"]
+# tests/test_q2_facts.py runs this cell on its own, so it imports what it uses.
+import numpy as np
+from sklearn.linear_model import LinearRegression, Ridge
+
+
+def implicit_ridge(m_noise: int, seed: int = 3):
+    """One draw: 5 informative features plus `m_noise` pure-noise ones, 100 samples.
+    Returns the true weights, the minimum-norm least-squares weights of the 5
+    informative features, and Ridge(alpha=m_noise) fitted on those 5 features alone."""
+    rng = np.random.default_rng(seed)
+    true_weights = rng.normal(size=5)
+    X = rng.normal(size=(100, 5 + m_noise))
+    y = X[:, :5] @ true_weights + rng.normal(size=100)
+    minimum_norm = LinearRegression().fit(X, y).coef_[:5]
+    implicit = Ridge(alpha=m_noise).fit(X[:, :5], y).coef_
+    return true_weights, minimum_norm, implicit
+
+
 # %% tags=["hide-cell"]
-rng = np.random.default_rng(3)
-m_noise, true_weights = 1000, rng.normal(size=5)
-X_many = rng.normal(size=(100, 5 + m_noise))
-y_many = X_many[:, :5] @ true_weights + rng.normal(size=100)
-minimum_norm_weights = LinearRegression().fit(X_many, y_many).coef_[:5]
-implicit = Ridge(alpha=m_noise).fit(X_many[:, :5], y_many).coef_
+m_noise = 1000
+true_weights, minimum_norm_weights, implicit = implicit_ridge(m_noise)
 print(f"one draw, {m_noise} noise features: the 5 informative weights")
 for name, w in (
     ("true weights", true_weights),

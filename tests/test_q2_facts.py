@@ -202,12 +202,7 @@ def test_the_second_descent_is_temporary():
 
 
 def test_pure_noise_features_act_like_a_ridge_penalty_of_about_m():
-    rng = np.random.default_rng(3)
-    m, true_weights = 1000, rng.normal(size=5)
-    X = rng.normal(size=(100, 5 + m))
-    y = X[:, :5] @ true_weights + rng.normal(size=100)
-    minimum_norm = LinearRegression().fit(X, y).coef_[:5]
-    implicit = Ridge(alpha=m).fit(X[:, :5], y).coef_
+    true_weights, minimum_norm, implicit = Q2["implicit_ridge"](1000)
     assert np.abs(minimum_norm - implicit).max() < 0.1 * np.abs(true_weights).max()
     assert np.linalg.norm(minimum_norm) < 0.3 * np.linalg.norm(true_weights)
 
